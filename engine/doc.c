@@ -1,0 +1,214 @@
+/* doc.c: see doc.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "doc.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXCERPT_REACH 240 /* bytes each side of a flag, at most */
+
+vg_doc *vg_doc_new(const char *id, const char *source, const char *path) {
+  vg_doc *d = calloc(1, sizeof *d);
+  if (!d) return NULL;
+  d->id = vg_strdup(id ? id : "");
+  d->source = vg_strdup(source ? source : "");
+  d->path = vg_strdup(path ? path : "");
+  d->meta = json_object();
+  d->format = "text";
+  if (!d->id || !d->source || !d->path || !d->meta ||
+      vg_buf_reserve(&d->text, 0)) {
+    vg_doc_free(d);
+    return NULL;
+  }
+  return d;
+}
+
+static void flag_free(vg_flag *f) {
+  free(f->rule);
+  free(f->label);
+  free(f->note);
+  free(f->stage);
+}
+
+void vg_doc_free(vg_doc *d) {
+  if (!d) return;
+  free(d->id);
+  free(d->source);
+  free(d->path);
+  vg_buf_free(&d->text);
+  json_decref(d->meta);
+  for (size_t i = 0; i < d->ntags; i++) free(d->tags[i]);
+  free(d->tags);
+  vg_doc_clear_flags(d);
+  free(d->flags);
+  free(d);
+}
+
+const char *vg_doc_name(const vg_doc *d) {
+  const char *slash = strrchr(d->path, '/');
+  return slash ? slash + 1 : d->path;
+}
+
+void vg_doc_ext(const vg_doc *d, char *out, size_t n) {
+  const char *name = vg_doc_name(d);
+  const char *dot = strrchr(name, '.');
+  size_t i = 0;
+  if (dot && dot != name)
+    for (dot++; *dot && i + 1 < n; dot++) out[i++] = (char)tolower((unsigned char)*dot);
+  if (n) out[i] = '\0';
+}
+
+/* Index where tag is or would be inserted; *found tells which. */
+static size_t tag_find(const vg_doc *d, const char *tag, int *found) {
+  size_t lo = 0, hi = d->ntags;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c = strcmp(d->tags[mid], tag);
+    if (c == 0) {
+      *found = 1;
+      return mid;
+    }
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  *found = 0;
+  return lo;
+}
+
+int vg_doc_tag(vg_doc *d, const char *tag) {
+  int found;
+  size_t at = tag_find(d, tag, &found);
+  if (found) return 0;
+  if (d->ntags == d->captags) {
+    size_t cap = d->captags ? d->captags * 2 : 4;
+    char **p = realloc(d->tags, cap * sizeof *p);
+    if (!p) return -1;
+    d->tags = p;
+    d->captags = cap;
+  }
+  char *copy = vg_strdup(tag);
+  if (!copy) return -1;
+  memmove(d->tags + at + 1, d->tags + at, (d->ntags - at) * sizeof *d->tags);
+  d->tags[at] = copy;
+  d->ntags++;
+  return 0;
+}
+
+void vg_doc_untag(vg_doc *d, const char *tag) {
+  int found;
+  size_t at = tag_find(d, tag, &found);
+  if (!found) return;
+  free(d->tags[at]);
+  memmove(d->tags + at, d->tags + at + 1, (d->ntags - at - 1) * sizeof *d->tags);
+  d->ntags--;
+}
+
+int vg_doc_has(const vg_doc *d, const char *tag) {
+  int found;
+  tag_find(d, tag, &found);
+  return found;
+}
+
+int vg_doc_flag(vg_doc *d, const char *rule, const char *label,
+                const char *note, const char *stage, size_t start, size_t end,
+                double score, int score_is_int, char err[VG_ERRLEN]) {
+  const unsigned char *t = (const unsigned char *)d->text.data;
+  size_t n = d->text.len;
+  if (start > end || end > n) {
+    vg_seterr(err, "flag span %zu..%zu is outside the text (%zu bytes)",
+              start + 1, end, n);
+    return -1;
+  }
+  if ((start < n && !vg_utf8_is_lead(t[start])) ||
+      (end < n && !vg_utf8_is_lead(t[end]))) {
+    vg_seterr(err, "flag span %zu..%zu cuts a UTF-8 sequence", start + 1, end);
+    return -1;
+  }
+  if (d->nflags == d->capflags) {
+    size_t cap = d->capflags ? d->capflags * 2 : 4;
+    vg_flag *p = realloc(d->flags, cap * sizeof *p);
+    if (!p) return -2;
+    d->flags = p;
+    d->capflags = cap;
+  }
+  vg_flag f = {0};
+  f.rule = vg_strdup(rule);
+  f.label = vg_strdup(label ? label : rule);
+  f.note = vg_strdup(note);
+  f.stage = vg_strdup(stage ? stage : "");
+  if (!f.rule || !f.label || (note && !f.note) || !f.stage) {
+    flag_free(&f);
+    return -2;
+  }
+  f.start = start;
+  f.end = end;
+  f.score = score;
+  f.score_is_int = score_is_int;
+  size_t line = 1, bol = 0;
+  for (const unsigned char *p = t; (p = memchr(p, '\n', (size_t)(t + start - p))); p++) {
+    line++;
+    bol = (size_t)(p - t) + 1;
+  }
+  f.line = line;
+  f.col = 1 + vg_text_len(d->text.data + bol, start - bol);
+  d->flags[d->nflags++] = f;
+  return 0;
+}
+
+void vg_doc_clear_flags(vg_doc *d) {
+  for (size_t i = 0; i < d->nflags; i++) flag_free(&d->flags[i]);
+  d->nflags = 0;
+}
+
+/* 1 when a sentence ends just before position i: a terminator followed by
+ * white space, or a blank line. */
+static int sentence_ends_before(const unsigned char *t, size_t n, size_t i) {
+  if (i == 0 || i >= n) return 0;
+  if (t[i - 1] == '\n' && i >= 2 && t[i - 2] == '\n') return 1;
+  if (!(t[i] == ' ' || t[i] == '\n' || t[i] == '\t')) return 0;
+  unsigned char c = t[i - 1];
+  if (c == '.' || c == '!' || c == '?') return 1;
+  return i >= 3 && t[i - 3] == 0xE2 && t[i - 2] == 0x80 && c == 0xA6; /* … */
+}
+
+void vg_doc_excerpt(const vg_doc *d, size_t start, size_t end, size_t *from,
+                    size_t *to) {
+  const unsigned char *t = (const unsigned char *)d->text.data;
+  size_t n = d->text.len;
+  size_t a = start, lo = start > EXCERPT_REACH ? start - EXCERPT_REACH : 0;
+  while (a > lo && !sentence_ends_before(t, n, a)) a--;
+  while (a < start && !vg_utf8_is_lead(t[a])) a++;
+  size_t b = end, hi = end + EXCERPT_REACH < n ? end + EXCERPT_REACH : n;
+  while (b < hi && !sentence_ends_before(t, n, b)) b++;
+  while (b > end && b < n && !vg_utf8_is_lead(t[b])) b--;
+  while (a < start && (t[a] == ' ' || t[a] == '\n' || t[a] == '\t')) a++;
+  while (b > end && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t')) b--;
+  *from = a;
+  *to = b;
+}
+
+vg_doc *vg_doc_derive(const vg_doc *parent, const char *suffix,
+                      const char *text, size_t n) {
+  char *id = vg_asprintf("%s#%s", parent->id, suffix);
+  char *path = vg_asprintf("%s#%s", parent->path, suffix);
+  vg_doc *d = (id && path) ? vg_doc_new(id, parent->source, path) : NULL;
+  free(id);
+  free(path);
+  if (!d) return NULL;
+  json_decref(d->meta);
+  d->meta = json_deep_copy(parent->meta);
+  d->bytes = parent->bytes;
+  d->mtime = parent->mtime;
+  d->has_mtime = parent->has_mtime;
+  d->encoding = parent->encoding;
+  d->replaced = parent->replaced;
+  d->format = parent->format;
+  int bad = !d->meta || vg_buf_append(&d->text, text, n);
+  for (size_t i = 0; !bad && i < parent->ntags; i++) bad = vg_doc_tag(d, parent->tags[i]);
+  if (bad) {
+    vg_doc_free(d);
+    return NULL;
+  }
+  return d;
+}

@@ -1,0 +1,87 @@
+/*
+ * doc.h: the document model. A vg_doc holds one document as the stages see
+ * it: identity (id, source, path), the decoded text, what the reader and the
+ * decoder learned (bytes, mtime, encoding, replaced, format), user metadata
+ * (a jansson object), tags (a sorted set) and flags (byte spans of the text
+ * with a rule and a label). It knows nothing of Lua or of archives.
+ *
+ * Ownership: a vg_doc owns every string and buffer in it; vg_doc_free
+ * releases them. Setters copy their arguments. Offsets are 0-based byte
+ * offsets into text, end exclusive.
+ */
+#ifndef VG_DOC_H
+#define VG_DOC_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text.h"
+#include "util.h"
+
+typedef struct vg_flag {
+  char *rule;   /* the rule's id */
+  char *label;  /* what people read; the rule's id when none was given */
+  char *note;   /* NULL when none was given */
+  char *stage;  /* the stage that flagged (for the text-assignment error) */
+  size_t start, end; /* 0-based, end exclusive, on UTF-8 boundaries */
+  size_t line, col;  /* 1-based; col in code points */
+  double score;
+  int score_is_int;  /* write score as an integer */
+} vg_flag;
+
+typedef struct vg_doc {
+  char *id, *source, *path;
+  vg_buf text;          /* valid, normalized UTF-8, NUL-terminated */
+  uint64_t bytes;       /* raw size before decoding */
+  int64_t mtime;
+  int has_mtime;
+  vg_encoding encoding;
+  size_t replaced;
+  const char *format;   /* static: "text", ... */
+  json_t *meta;         /* owned reference; a JSON object, never NULL */
+  char **tags;          /* sorted, unique, owned */
+  size_t ntags, captags;
+  vg_flag *flags;       /* in the order they were made */
+  size_t nflags, capflags;
+  int derived_count;    /* documents derived from this one so far */
+} vg_doc;
+
+/* A new empty document with the given identity (copied). NULL when out of
+ * memory. */
+vg_doc *vg_doc_new(const char *id, const char *source, const char *path);
+void vg_doc_free(vg_doc *d); /* NULL does nothing */
+
+/* The base name of path, and its lower-case extension without the dot
+ * ("" when none), written into out (owned by the caller, at least n bytes). */
+const char *vg_doc_name(const vg_doc *d);
+void vg_doc_ext(const vg_doc *d, char *out, size_t n);
+
+/* Tags. Return 0, or -1 when out of memory. */
+int vg_doc_tag(vg_doc *d, const char *tag);
+void vg_doc_untag(vg_doc *d, const char *tag);
+int vg_doc_has(const vg_doc *d, const char *tag);
+
+/* Adds a flag on text[start, end). Checks the span (inside the text, on
+ * UTF-8 boundaries, start <= end) and fills line and col. Returns 0; -1 with
+ * a message in err when the span is wrong; -2 when out of memory. Strings
+ * are copied; label NULL means the rule; note may be NULL. */
+int vg_doc_flag(vg_doc *d, const char *rule, const char *label,
+                const char *note, const char *stage, size_t start, size_t end,
+                double score, int score_is_int, char err[VG_ERRLEN]);
+void vg_doc_clear_flags(vg_doc *d);
+
+/* Where the sentence around text[start, end) begins and ends, for a flag's
+ * excerpt: bounded to a few hundred bytes each side, cut at UTF-8
+ * boundaries. */
+void vg_doc_excerpt(const vg_doc *d, size_t start, size_t end, size_t *from,
+                    size_t *to);
+
+/* A document derived from parent (for splitting): id and path are the
+ * parent's followed by "#" and suffix; source, meta (deep copy), tags,
+ * encoding, bytes, mtime and format are copied; not the flags; text copied
+ * from text/n. NULL when out of memory. */
+vg_doc *vg_doc_derive(const vg_doc *parent, const char *suffix,
+                      const char *text, size_t n);
+
+#endif

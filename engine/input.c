@@ -1,0 +1,921 @@
+/*
+ * input.c: see input.h. The reader is a pull iterator over three stacks of
+ * state: the inputs left to start, the directories being walked (one frame
+ * per directory, names sorted with strcmp), and the archives open (one level
+ * per nesting depth; level 0 is the input archive, depth 1). Each level owns
+ * its libarchive handle and reusable buffers: the bytes of the nested archive
+ * it reads from memory (src), the current entry's bytes (data), and the
+ * decompressed bytes of a compressed entry (sub). Everything an entry points
+ * to lives in those buffers or in the reader's id/path/reason buffers, so it
+ * is valid until the next call.
+ *
+ * What is a container is decided by libarchive's bidders: a real archive
+ * format is opened as an archive, "raw" behind a compression filter is one
+ * compressed document, raw without a filter and "empty" are plain documents.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "input.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define BLOCK_SIZE (64 * 1024)      /* read block for files and stdin */
+#define READ_CHUNK (256 * 1024)     /* one archive_read_data call: limits are checked between calls */
+#define RATIO_FLOOR (1024 * 1024)   /* ratios are checked once this much has been produced */
+#define MAX_HEADER_ERRORS 16        /* consecutive bad headers before an archive is given up */
+#define KEEP_BUF (16 * 1024 * 1024) /* larger buffers are released when their level closes */
+
+/* One open archive. */
+typedef struct level {
+  struct archive *a;
+  char *id;       /* owned: the archive's own id ("a.zip", "a.zip!b.zip") */
+  vg_buf src;     /* a nested archive's bytes, which a reads from */
+  vg_buf data;    /* the current entry's bytes */
+  vg_buf sub;     /* the current entry decompressed, when it is a compressed stream */
+  vg_buf last;    /* the current entry's cleaned name, for messages */
+  struct archive_entry *pending; /* first header, read when the archive was detected */
+  int pending_r, has_pending;
+  size_t nheaders;  /* headers read so far: entry numbers in messages */
+  uint64_t out;     /* entry bytes produced at this level, drained ones included */
+  int cheap_skip;   /* libarchive skips an entry without decompressing it */
+  int drain;        /* the rest of the current entry must be read through first */
+  int closing;      /* the entry just yielded ended this archive */
+  int nerr;         /* consecutive header errors */
+} level;
+
+/* One directory being walked. */
+typedef struct dframe {
+  char *rel;     /* owned: path relative to the walk's root; "" for the root */
+  char **names;  /* owned, sorted */
+  size_t n, i;
+} dframe;
+
+struct vg_input {
+  char **paths;
+  size_t n, next;
+  vg_input_opts o;
+  const char *source; /* the input being read, as given */
+  level *lv;
+  size_t nlv, caplv;
+  dframe *df;
+  size_t ndf, capdf;
+  char *droot; /* the directory being walked, without trailing slashes */
+  vg_buf id, path, reason;
+  size_t ninputs, nentries;
+};
+
+/* Outcomes of read_data. */
+enum { RD_OK, RD_TOO_LARGE, RD_RATIO, RD_LEVEL_RATIO, RD_ERROR, RD_NOMEM };
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void set_buf(vg_buf *b, const char *s) {
+  vg_buf_reset(b);
+  vg_buf_append(b, s, strlen(s));
+}
+
+static void set_reason(vg_input *in, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_reason(vg_input *in, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  vg_buf_reset(&in->reason);
+  if (n < 0 || vg_buf_reserve(&in->reason, (size_t)n)) return;
+  va_start(ap, fmt);
+  vsnprintf(in->reason.data, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  in->reason.len = (size_t)n;
+}
+
+/* Copies s into b for a message, replacing control bytes with '?'. */
+static const char *printable(vg_buf *b, const char *s) {
+  vg_buf_reset(b);
+  for (; s && *s; s++) vg_buf_putc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+  return b->data ? b->data : "";
+}
+
+static const char *errstr(int err, char out[128]) {
+  if (err <= 0 || strerror_r(err, out, 128) != 0) snprintf(out, 128, "error %d", err);
+  return out;
+}
+
+static const char *lib_msg(struct archive *a) {
+  const char *m = archive_error_string(a);
+  return m ? m : "unknown error";
+}
+
+/* Fills *e from the reader's id/path/reason buffers. Returns 1. */
+static int yield(vg_input *in, vg_entry *e, vg_entry_kind kind, const char *skip,
+                 const vg_buf *data) {
+  e->kind = kind;
+  e->id = in->id.data ? in->id.data : "";
+  e->source = in->source ? in->source : "";
+  e->path = in->path.data ? in->path.data : e->id;
+  if (kind == VG_ENTRY_DOC) {
+    e->data = data && data->data ? (const unsigned char *)data->data
+                                 : (const unsigned char *)"";
+    e->size = data ? data->len : 0;
+  } else {
+    e->skip = skip;
+    e->reason = in->reason.len ? in->reason.data : skip;
+  }
+  return 1;
+}
+
+/* An ERROR for the current id when memory ran out. Returns 1. */
+static int oom(vg_input *in, vg_entry *e) {
+  vg_buf_reset(&in->reason);
+  yield(in, e, VG_ENTRY_ERROR, "unreadable", NULL);
+  e->reason = "out of memory";
+  return 1;
+}
+
+/* Writes into b the name of an archive entry made safe to show and to
+ * write out: backslashes become "/", control bytes (and so NUL) are dropped,
+ * a leading drive letter ("C:") and leading slashes are removed, and empty,
+ * "." and ".." components are dropped (so "../../etc/x" is "etc/x" and
+ * "/abs/y" is "abs/y"). A name left empty becomes "_". The name is
+ * libarchive's UTF-8 form when it has one, else its bytes as stored. */
+static void clean_name(vg_buf *b, struct archive_entry *ae) {
+  const char *p = archive_entry_pathname_utf8(ae);
+  if (!p) p = archive_entry_pathname(ae);
+  if (!p) p = "";
+  vg_buf_reset(b);
+  if (((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) && p[1] == ':') p += 2;
+  while (*p) {
+    while (*p == '/' || *p == '\\') p++;
+    if (!*p) break;
+    size_t mark = b->len;
+    if (mark) vg_buf_putc(b, '/');
+    size_t start = b->len;
+    for (; *p && *p != '/' && *p != '\\'; p++)
+      if ((unsigned char)*p >= 0x20 && *p != 0x7f) vg_buf_putc(b, *p);
+    size_t n = b->len - start;
+    const char *c = b->data ? b->data + start : "";
+    if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
+      b->len = mark;
+      if (b->data) b->data[mark] = '\0';
+    }
+  }
+  if (b->len == 0) vg_buf_putc(b, '_');
+}
+
+/* Removes up to `layers` compression suffixes (".gz", ".xz"...) from b,
+ * never leaving it empty. */
+static void strip_suffixes(vg_buf *b, int layers) {
+  static const char *const suf[] = {".gz", ".gzip", ".xz", ".zst", ".zstd",
+                                    ".bz2", ".bz", ".lz", ".lzma", ".lz4",
+                                    ".Z", ".z", NULL};
+  for (; layers > 0 && b->data; layers--) {
+    int hit = 0;
+    for (int i = 0; suf[i] && !hit; i++) {
+      size_t k = strlen(suf[i]);
+      if (b->len > k && strcmp(b->data + b->len - k, suf[i]) == 0 &&
+          b->data[b->len - k - 1] != '/') {
+        b->len -= k;
+        b->data[b->len] = '\0';
+        hit = 1;
+      }
+    }
+    if (!hit) break;
+  }
+}
+
+/* "root/rel", without doubling the slash after "/" . Returns owned. */
+static char *join(const char *root, const char *rel) {
+  size_t n = strlen(root);
+  return vg_asprintf("%s%s%s", root, n && root[n - 1] == '/' ? "" : "/", rel);
+}
+
+/* ---- libarchive ------------------------------------------------------- */
+
+/* A libarchive reader for every format but mtree (which matches ordinary
+ * text), plus raw (anything else, as one stream) and empty; and for every
+ * compression filter linked in-process. Left out: the uu filter (it decodes
+ * "begin 644" blocks found in ordinary text) and filters that would run an
+ * external program (lrzip, lzop, grzip; bzip2/xz/zstd/lz4/gzip when their
+ * library is missing): the reader never forks. Returns NULL when out of
+ * memory. */
+static struct archive *new_reader(void) {
+  struct archive *a = archive_read_new();
+  if (!a) return NULL;
+  if (archive_zlib_version()) archive_read_support_filter_gzip(a);
+  if (archive_bzlib_version()) archive_read_support_filter_bzip2(a);
+  if (archive_liblzma_version()) {
+    archive_read_support_filter_xz(a);
+    archive_read_support_filter_lzma(a);
+    archive_read_support_filter_lzip(a);
+  }
+  if (archive_libzstd_version()) archive_read_support_filter_zstd(a);
+  if (archive_liblz4_version()) archive_read_support_filter_lz4(a);
+  archive_read_support_filter_compress(a);
+  archive_read_support_filter_rpm(a);
+  archive_read_support_format_7zip(a);
+  archive_read_support_format_ar(a);
+  archive_read_support_format_cab(a);
+  archive_read_support_format_cpio(a);
+  archive_read_support_format_empty(a);
+  archive_read_support_format_iso9660(a);
+  archive_read_support_format_lha(a);
+  archive_read_support_format_rar(a);
+  archive_read_support_format_rar5(a);
+  archive_read_support_format_tar(a);
+  archive_read_support_format_warc(a);
+  archive_read_support_format_xar(a);
+  archive_read_support_format_zip(a);
+  archive_read_support_format_raw(a);
+  return a;
+}
+
+/* A format that holds entries (not raw, empty, mtree, or none yet). */
+static int is_container(struct archive *a) {
+  int f = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
+  return f != 0 && f != ARCHIVE_FORMAT_RAW && f != ARCHIVE_FORMAT_EMPTY &&
+         f != ARCHIVE_FORMAT_MTREE;
+}
+
+/* Whether libarchive skips the rest of an entry without decompressing it:
+ * formats that store bytes as they are, and zip when it can seek (it then
+ * knows each entry's compressed size). Elsewhere the reader reads the rest
+ * through itself, so that the archive's ratio is watched while it does. */
+static int cheap_skip(struct archive *a, int seekable) {
+  if (archive_filter_count(a) > 1) return 0;
+  switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
+    case ARCHIVE_FORMAT_TAR:
+    case ARCHIVE_FORMAT_CPIO:
+    case ARCHIVE_FORMAT_AR:
+    case ARCHIVE_FORMAT_ISO9660:
+    case ARCHIVE_FORMAT_WARC: return 1;
+    case ARCHIVE_FORMAT_ZIP: return seekable;
+    default: return 0;
+  }
+}
+
+/* The whole archive's ratio so far: entry bytes produced over bytes
+ * consumed from its source. Sets *ratio; returns whether it is over the
+ * limit (never before RATIO_FLOOR bytes were produced). */
+static int level_over(const vg_input *in, const level *L, double *ratio) {
+  if (in->o.max_ratio <= 0 || L->out <= RATIO_FLOOR) return 0;
+  int64_t used = archive_filter_bytes(L->a, -1);
+  *ratio = (double)L->out / (double)(used > 0 ? used : 1);
+  return *ratio > in->o.max_ratio;
+}
+
+/* Reads the current entry of a into b (reset first), keeping at most
+ * max_doc_bytes: one byte more and it stops with RD_TOO_LARGE. Ratio: once
+ * more than RATIO_FLOOR bytes were produced, bytes produced over bytes
+ * consumed from a's source since `base` (its position when the entry
+ * started; 0 for a single compressed stream) over max_ratio stops with
+ * RD_RATIO; if the source moved backwards (a format that seeks, like 7z),
+ * the count restarts there. With L (an archive level), L->out grows and the
+ * archive's own ratio is checked too (RD_LEVEL_RATIO). *ratio gets the
+ * ratio that tripped, *err libarchive's status on RD_ERROR. */
+static int read_data(const vg_input *in, struct archive *a, vg_buf *b, level *L,
+                     int64_t base, int64_t hint, double *ratio, int *err) {
+  uint64_t max = in->o.max_doc_bytes;
+  if (max > SIZE_MAX / 4) max = SIZE_MAX / 4;
+  uint64_t p0 = 0;
+  vg_buf_reset(b);
+  if (hint > 0 && (uint64_t)hint <= max && vg_buf_reserve(b, (size_t)hint))
+    return RD_NOMEM;
+  for (;;) {
+    size_t want = READ_CHUNK;
+    if (want > max + 1 - b->len) want = (size_t)(max + 1 - b->len);
+    if (vg_buf_reserve(b, want)) return RD_NOMEM;
+    la_ssize_t n = archive_read_data(a, b->data + b->len, want);
+    if (n == 0) break;
+    if (n < 0) {
+      *err = (int)n;
+      b->data[b->len] = '\0';
+      return RD_ERROR;
+    }
+    b->len += (size_t)n;
+    b->data[b->len] = '\0';
+    if (L) L->out += (uint64_t)n;
+    if (b->len > max) return RD_TOO_LARGE;
+    if (in->o.max_ratio > 0 && b->len > RATIO_FLOOR) {
+      int64_t now = archive_filter_bytes(a, -1);
+      if (now < base) {
+        base = now;
+        p0 = b->len;
+      } else if (now > base && b->len - p0 > RATIO_FLOOR) {
+        *ratio = (double)(b->len - p0) / (double)(now - base);
+        if (*ratio > in->o.max_ratio) return RD_RATIO;
+      }
+    }
+    if (L && level_over(in, L, ratio)) return RD_LEVEL_RATIO;
+  }
+  return RD_OK;
+}
+
+/* ---- levels ----------------------------------------------------------- */
+
+/* Makes room for n levels. Returns 0, or -1 when out of memory. Level
+ * pointers are invalid afterwards. */
+static int ensure_levels(vg_input *in, size_t n) {
+  if (n <= in->caplv) return 0;
+  size_t cap = in->caplv ? in->caplv * 2 : 4;
+  while (cap < n) cap *= 2;
+  level *p = realloc(in->lv, cap * sizeof *p);
+  if (!p) return -1;
+  memset(p + in->caplv, 0, (cap - in->caplv) * sizeof *p);
+  in->lv = p;
+  in->caplv = cap;
+  return 0;
+}
+
+static void trim_buf(vg_buf *b) {
+  if (b->cap > KEEP_BUF) vg_buf_free(b);
+  else vg_buf_reset(b);
+}
+
+/* Closes the innermost archive; its buffers stay for the next one. */
+static void pop_level(vg_input *in) {
+  level *L = &in->lv[--in->nlv];
+  archive_read_free(L->a);
+  free(L->id);
+  L->a = NULL;
+  L->id = NULL;
+  trim_buf(&L->src);
+  trim_buf(&L->data);
+  trim_buf(&L->sub);
+  vg_buf_reset(&L->last);
+  L->pending = NULL;
+  L->has_pending = L->drain = L->closing = L->nerr = 0;
+  L->nheaders = 0;
+  L->out = 0;
+}
+
+/* Makes a the innermost level, with id (copied) and its first header. The
+ * caller has ensured room. Returns 0, or -1 when out of memory (a is then
+ * the caller's to free). */
+static int push_level(vg_input *in, struct archive *a, const char *id,
+                      struct archive_entry *first, int r, int seekable) {
+  level *L = &in->lv[in->nlv];
+  L->id = vg_strdup(id);
+  if (!L->id) return -1;
+  L->a = a;
+  L->pending = first;
+  L->pending_r = r;
+  L->has_pending = 1;
+  L->cheap_skip = cheap_skip(a, seekable);
+  in->nlv++;
+  return 0;
+}
+
+/* The reason for damage met at the current entry of L ("entry 3 (c.txt):
+ * Truncated input file..."), naming the previous entry when the header
+ * itself could not be read. */
+static void reason_damaged(vg_input *in, const level *L, int have_name) {
+  vg_buf tmp = {0};
+  const char *msg = lib_msg(L->a);
+  if (have_name)
+    set_reason(in, "entry %zu (%s): %s", L->nheaders, printable(&tmp, L->last.data), msg);
+  else if (L->last.len)
+    set_reason(in, "entry %zu (after %s): %s", L->nheaders, printable(&tmp, L->last.data), msg);
+  else
+    set_reason(in, "entry %zu: %s", L->nheaders, msg);
+  vg_buf_free(&tmp);
+}
+
+/* Turns a read_data outcome other than RD_OK into an entry. The id and path
+ * of the entry are set. With L (an archive entry), damage is reported on
+ * the archive's id, and a fatal error or the archive's ratio ends the
+ * archive; other stops make the rest of the entry be drained when skipping
+ * it would decompress it unwatched. `what` names the stream for single
+ * compressed files ("gzip stream"). Returns 1. */
+static int report_read(vg_input *in, vg_entry *e, struct archive *a, level *L,
+                       int rs, double ratio, int err, const char *what) {
+  char h[32];
+  switch (rs) {
+    case RD_TOO_LARGE:
+      set_reason(in, "entry is larger than --max-doc-bytes (%s)", vg_human_bytes(in->o.max_doc_bytes, h));
+      if (L) L->drain = !L->cheap_skip;
+      return yield(in, e, VG_ENTRY_SKIP, "too_large", NULL);
+    case RD_RATIO:
+      set_reason(in, "entry expands %.0f times its compressed size, over --max-ratio %g",
+                 ratio, in->o.max_ratio);
+      if (L) L->drain = !L->cheap_skip;
+      return yield(in, e, VG_ENTRY_SKIP, "ratio", NULL);
+    case RD_LEVEL_RATIO:
+      set_reason(in, "%s expands %.0f times its compressed size, over --max-ratio %g: "
+                 "the rest of it is not read", L->id, ratio, in->o.max_ratio);
+      L->closing = 1;
+      return yield(in, e, VG_ENTRY_SKIP, "ratio", NULL);
+    case RD_ERROR:
+      if (L) {
+        reason_damaged(in, L, 1);
+        set_buf(&in->id, L->id);
+        if (err == ARCHIVE_FATAL) L->closing = 1;
+      } else {
+        set_reason(in, "%s: %s", what, lib_msg(a));
+      }
+      return yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
+    default:
+      if (L) L->closing = 1;
+      return oom(in, e);
+  }
+}
+
+/* Reads through the rest of L's current entry, watching the archive's
+ * ratio. Returns 1 when that produced an entry (the archive's ratio was
+ * passed, or damage), which also ends the archive; 0 otherwise. */
+static int drain(vg_input *in, vg_entry *e, level *L) {
+  double ratio = 0;
+  if (vg_buf_reserve(&L->data, READ_CHUNK)) {
+    L->closing = 1;
+    return oom(in, e);
+  }
+  for (;;) {
+    la_ssize_t n = archive_read_data(L->a, L->data.data, READ_CHUNK);
+    if (n == 0) return 0;
+    if (n < 0) {
+      set_buf(&in->id, L->id);
+      set_buf(&in->path, L->last.data ? L->last.data : "");
+      reason_damaged(in, L, 1);
+      if (n == ARCHIVE_FATAL) L->closing = 1;
+      return yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
+    }
+    L->out += (uint64_t)n;
+    if (level_over(in, L, &ratio)) {
+      set_buf(&in->id, L->id);
+      set_buf(&in->path, L->last.data ? L->last.data : "");
+      set_reason(in, "%s expands %.0f times its compressed size, over --max-ratio %g: "
+                 "the rest of it is not read", L->id, ratio, in->o.max_ratio);
+      L->closing = 1;
+      return yield(in, e, VG_ENTRY_SKIP, "ratio", NULL);
+    }
+  }
+}
+
+/* Reads a single compressed or plain stream from a (its first header read)
+ * into b and yields it; id and path are set. Returns 1. */
+static int single_doc(vg_input *in, vg_entry *e, struct archive *a, vg_buf *b) {
+  double ratio = 0;
+  int err = 0;
+  int rs = read_data(in, a, b, NULL, 0, -1, &ratio, &err);
+  if (rs == RD_OK) return yield(in, e, VG_ENTRY_DOC, NULL, b);
+  char what[64];
+  if (archive_filter_count(a) > 1)
+    snprintf(what, sizeof what, "%s stream", archive_filter_name(a, 0));
+  else
+    snprintf(what, sizeof what, "read");
+  return report_read(in, e, a, NULL, rs, ratio, err, what);
+}
+
+/* The bytes of L's current entry are in L->data; id and path are set.
+ * Opens them with libarchive to see what they are: a nested archive is
+ * pushed as a new level (or skipped past max_depth), a compressed stream is
+ * decompressed into L->sub, anything else is a document. Returns 1 when *e
+ * was filled, 0 when a level was pushed (or an empty archive ignored). */
+static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
+  level *L = &in->lv[li];
+  if (L->data.len == 0) return yield(in, e, VG_ENTRY_DOC, NULL, &L->data);
+  struct archive *b = new_reader();
+  if (!b) return oom(in, e);
+  struct archive_entry *ae = NULL;
+  int r = archive_read_open_memory(b, L->data.data, L->data.len);
+  if (r == ARCHIVE_OK) r = archive_read_next_header(b, &ae);
+  else r = ARCHIVE_FATAL - 1; /* could not even open: treat as plain */
+  int nf = archive_filter_count(b);
+  if (r >= ARCHIVE_FATAL && is_container(b)) {
+    if (r == ARCHIVE_EOF) {
+      archive_read_free(b);
+      return 0;
+    }
+    if (r < ARCHIVE_WARN) {
+      set_reason(in, "entry 1: %s", lib_msg(b));
+      archive_read_free(b);
+      return yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
+    }
+    int depth = (int)in->nlv + 1;
+    if (depth > in->o.max_depth) {
+      set_reason(in, "archive nested deeper than --max-depth %d (depth %d)", in->o.max_depth, depth);
+      archive_read_free(b);
+      return yield(in, e, VG_ENTRY_SKIP, "too_deep", NULL);
+    }
+    if (ensure_levels(in, in->nlv + 1)) {
+      archive_read_free(b);
+      return oom(in, e);
+    }
+    L = &in->lv[li];
+    level *N = &in->lv[in->nlv];
+    vg_buf t = N->src; /* the archive's bytes move with it; b keeps pointing at them */
+    N->src = L->data;
+    L->data = t;
+    if (push_level(in, b, in->id.data, ae, r, 1)) {
+      t = N->src;
+      N->src = L->data;
+      L->data = t;
+      archive_read_free(b);
+      return oom(in, e);
+    }
+    return 0;
+  }
+  if (r >= ARCHIVE_FATAL && nf > 1) {
+    strip_suffixes(&in->path, nf - 1);
+    int rr;
+    if (r == ARCHIVE_EOF) {
+      vg_buf_reset(&L->sub);
+      rr = yield(in, e, VG_ENTRY_DOC, NULL, &L->sub);
+    } else if (r < ARCHIVE_WARN) {
+      set_reason(in, "%s stream: %s", archive_filter_name(b, 0), lib_msg(b));
+      rr = yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
+    } else {
+      rr = single_doc(in, e, b, &L->sub);
+    }
+    archive_read_free(b);
+    return rr;
+  }
+  archive_read_free(b);
+  return yield(in, e, VG_ENTRY_DOC, NULL, &L->data);
+}
+
+/* Reads the next header of the innermost archive and turns it into an
+ * entry. Returns 1 when *e was filled, 0 when the caller should loop
+ * (a directory entry, a level opened or closed). */
+static int step_level(vg_input *in, vg_entry *e) {
+  size_t li = in->nlv - 1;
+  level *L = &in->lv[li];
+  if (L->closing) {
+    pop_level(in);
+    return 0;
+  }
+  if (L->drain) {
+    L->drain = 0;
+    if (drain(in, e, L)) return 1;
+  }
+  struct archive_entry *ae = NULL;
+  int r;
+  if (L->has_pending) {
+    ae = L->pending;
+    r = L->pending_r;
+    L->has_pending = 0;
+    L->pending = NULL;
+  } else {
+    r = archive_read_next_header(L->a, &ae);
+  }
+  if (r == ARCHIVE_EOF) {
+    pop_level(in);
+    return 0;
+  }
+  L->nheaders++;
+  set_buf(&in->id, L->id);
+  if (r < ARCHIVE_WARN) {
+    set_buf(&in->path, L->last.len ? L->last.data : "");
+    reason_damaged(in, L, 0);
+    if (r == ARCHIVE_FATAL || ++L->nerr >= MAX_HEADER_ERRORS) L->closing = 1;
+    return yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
+  }
+  L->nerr = 0;
+  clean_name(&L->last, ae);
+  set_buf(&in->path, L->last.data);
+  vg_buf_reset(&in->id);
+  vg_buf_printf(&in->id, "%s!%s", L->id, L->last.data);
+  if (archive_entry_mtime_is_set(ae)) {
+    e->mtime = (int64_t)archive_entry_mtime(ae);
+    e->has_mtime = 1;
+  }
+  vg_buf tmp = {0};
+  int type = (int)archive_entry_filetype(ae);
+  if (archive_entry_hardlink(ae)) {
+    set_reason(in, "hard link to %s, not followed",
+               printable(&tmp, archive_entry_hardlink(ae)));
+    vg_buf_free(&tmp);
+    return yield(in, e, VG_ENTRY_SKIP, "link", NULL);
+  }
+  if (type == AE_IFDIR) return 0;
+  if (type == AE_IFLNK) {
+    const char *t = archive_entry_symlink_utf8(ae);
+    if (!t) t = archive_entry_symlink(ae);
+    set_reason(in, "symbolic link to %s, not followed", printable(&tmp, t ? t : "?"));
+    vg_buf_free(&tmp);
+    return yield(in, e, VG_ENTRY_SKIP, "link", NULL);
+  }
+  if (type != AE_IFREG && type != 0) {
+    set_reason(in, "%s, not read",
+               type == AE_IFCHR ? "character device" : type == AE_IFBLK ? "block device"
+               : type == AE_IFIFO ? "FIFO" : type == AE_IFSOCK ? "socket" : "special file");
+    return yield(in, e, VG_ENTRY_SKIP, "device", NULL);
+  }
+  if (archive_entry_is_encrypted(ae)) {
+    set_reason(in, "entry is encrypted, not read");
+    return yield(in, e, VG_ENTRY_ERROR, "unreadable", NULL);
+  }
+  int64_t size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : -1;
+  if (size >= 0 && (uint64_t)size > in->o.max_doc_bytes) {
+    char h1[32], h2[32];
+    set_reason(in, "entry is %s, larger than --max-doc-bytes (%s)", vg_human_bytes((uint64_t)size, h1),
+               vg_human_bytes(in->o.max_doc_bytes, h2));
+    L->drain = !L->cheap_skip;
+    return yield(in, e, VG_ENTRY_SKIP, "too_large", NULL);
+  }
+  double ratio = 0;
+  int err = 0;
+  int rs = read_data(in, L->a, &L->data, L, archive_filter_bytes(L->a, -1), size,
+                     &ratio, &err);
+  if (rs != RD_OK) return report_read(in, e, L->a, L, rs, ratio, err, NULL);
+  return entry_bytes(in, e, li);
+}
+
+/* ---- files, directories, inputs --------------------------------------- */
+
+/* Starts one file: fs is the file to open (NULL: standard input), id its id,
+ * ppath the path reported when it is a plain file, cname the name a
+ * compressed file's path is made from (its suffix removed), st its stat
+ * (NULL for stdin). Its first header decides: an archive becomes level 0,
+ * anything else is yielded as one document (or a problem). Returns 1 when
+ * *e was filled, 0 when an archive was opened or had no entries. */
+static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
+                     const char *ppath, const char *cname, const struct stat *st) {
+  set_buf(&in->id, id);
+  set_buf(&in->path, ppath);
+  if (ensure_levels(in, 1)) return oom(in, e);
+  if (st) {
+    e->mtime = (int64_t)st->st_mtime;
+    e->has_mtime = 1;
+  }
+  struct archive *a = new_reader();
+  if (!a) return oom(in, e);
+  int r = fs ? archive_read_open_filename(a, fs, BLOCK_SIZE)
+             : archive_read_open_fd(a, 0, BLOCK_SIZE);
+  if (r != ARCHIVE_OK) {
+    char eb[128];
+    int err = archive_errno(a);
+    if (err > 0)
+      set_reason(in, "%s: %s", lib_msg(a), errstr(err, eb));
+    else
+      set_reason(in, "%s", lib_msg(a));
+    archive_read_free(a);
+    return yield(in, e, VG_ENTRY_ERROR, err == ENOENT ? "missing" : "unreadable", NULL);
+  }
+  struct archive_entry *ae = NULL;
+  r = archive_read_next_header(a, &ae);
+  if (is_container(a)) {
+    int rr = 0;
+    if (r == ARCHIVE_EOF) {
+      rr = 0;
+    } else if (r < ARCHIVE_WARN) {
+      set_reason(in, "entry 1: %s", lib_msg(a));
+      rr = yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
+    } else if (in->o.max_depth < 1) {
+      set_reason(in, "archive nested deeper than --max-depth %d (depth 1)", in->o.max_depth);
+      rr = yield(in, e, VG_ENTRY_SKIP, "too_deep", NULL);
+    } else {
+      struct stat s0;
+      int seekable = st ? S_ISREG(st->st_mode) : fstat(0, &s0) == 0 && S_ISREG(s0.st_mode);
+      if (push_level(in, a, id, ae, r, seekable) == 0) return 0;
+      rr = oom(in, e);
+    }
+    archive_read_free(a);
+    return rr;
+  }
+  int nf = archive_filter_count(a);
+  if (nf > 1) {
+    set_buf(&in->path, cname);
+    strip_suffixes(&in->path, nf - 1);
+  }
+  level *L0 = &in->lv[0];
+  int rr;
+  if (r == ARCHIVE_EOF) {
+    vg_buf_reset(&L0->data);
+    rr = yield(in, e, VG_ENTRY_DOC, NULL, &L0->data);
+  } else if (r < ARCHIVE_WARN) {
+    if (nf > 1) set_reason(in, "%s stream: %s", archive_filter_name(a, 0), lib_msg(a));
+    else set_reason(in, "%s", lib_msg(a));
+    rr = yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
+  } else if (nf == 1 && st && S_ISREG(st->st_mode) &&
+             (uint64_t)st->st_size > in->o.max_doc_bytes) {
+    char h1[32], h2[32];
+    set_reason(in, "file is %s, larger than --max-doc-bytes (%s)",
+               vg_human_bytes((uint64_t)st->st_size, h1), vg_human_bytes(in->o.max_doc_bytes, h2));
+    rr = yield(in, e, VG_ENTRY_SKIP, "too_large", NULL);
+  } else {
+    rr = single_doc(in, e, a, &L0->data);
+  }
+  archive_read_free(a); /* the bytes are in L0->data */
+  return rr;
+}
+
+static int cmp_names(const void *x, const void *y) {
+  return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static void free_frame(dframe *f) {
+  for (size_t i = 0; i < f->n; i++) free(f->names[i]);
+  free(f->names);
+  free(f->rel);
+}
+
+/* Lists the directory droot/rel (rel "" for the root) into a new frame,
+ * names sorted with strcmp. Returns 0, or an errno value. */
+static int push_dir(vg_input *in, const char *rel) {
+  char *fs = *rel ? join(in->droot, rel) : vg_strdup(in->droot);
+  if (!fs) return ENOMEM;
+  DIR *d = opendir(fs);
+  free(fs);
+  if (!d) return errno ? errno : EIO;
+  dframe f = {vg_strdup(rel), NULL, 0, 0};
+  size_t cap = 0;
+  int err = f.rel ? 0 : ENOMEM;
+  struct dirent *de;
+  while (!err && (errno = 0, de = readdir(d))) {
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+    if (f.n == cap) {
+      size_t nc = cap ? cap * 2 : 16;
+      char **p = realloc(f.names, nc * sizeof *p);
+      if (!p) {
+        err = ENOMEM;
+        break;
+      }
+      f.names = p;
+      cap = nc;
+    }
+    if (!(f.names[f.n] = vg_strdup(de->d_name))) err = ENOMEM;
+    else f.n++;
+  }
+  if (!err && errno) err = errno;
+  closedir(d);
+  if (!err && in->ndf == in->capdf) {
+    size_t nc = in->capdf ? in->capdf * 2 : 8;
+    dframe *p = realloc(in->df, nc * sizeof *p);
+    if (!p) err = ENOMEM;
+    else {
+      in->df = p;
+      in->capdf = nc;
+    }
+  }
+  if (err) {
+    free_frame(&f);
+    return err;
+  }
+  if (f.n) qsort(f.names, f.n, sizeof *f.names, cmp_names);
+  in->df[in->ndf++] = f;
+  return 0;
+}
+
+/* An ERROR "missing" (ENOENT, ENOTDIR) or "unreadable" for the current id. */
+static int fs_error(vg_input *in, vg_entry *e, const char *what, int err) {
+  char eb[128];
+  set_reason(in, "cannot %s %s: %s", what, in->id.data ? in->id.data : "",
+             errstr(err, eb));
+  return yield(in, e, VG_ENTRY_ERROR,
+               err == ENOENT || err == ENOTDIR ? "missing" : "unreadable", NULL);
+}
+
+/* Takes the next name of the innermost directory being walked: a
+ * subdirectory is pushed, a symlink or special file is skipped, a regular
+ * file is opened as an input of its own kind. Returns 1 when *e was
+ * filled. */
+static int step_dir(vg_input *in, vg_entry *e) {
+  dframe *f = &in->df[in->ndf - 1];
+  if (f->i == f->n) {
+    free_frame(f);
+    if (--in->ndf == 0) {
+      free(in->droot);
+      in->droot = NULL;
+    }
+    return 0;
+  }
+  const char *name = f->names[f->i++];
+  char *rel = *f->rel ? vg_asprintf("%s/%s", f->rel, name) : vg_strdup(name);
+  char *full = rel ? join(in->droot, rel) : NULL;
+  int r = 0;
+  struct stat st;
+  if (!full) {
+    set_buf(&in->id, in->droot);
+    set_buf(&in->path, in->droot);
+    r = oom(in, e);
+  } else {
+    set_buf(&in->id, full);
+    set_buf(&in->path, rel);
+    if (lstat(full, &st) != 0) {
+      r = fs_error(in, e, "read", errno);
+    } else if (S_ISDIR(st.st_mode)) {
+      int err = push_dir(in, rel);
+      if (err) r = fs_error(in, e, "read directory", err);
+    } else if (S_ISLNK(st.st_mode)) {
+      set_reason(in, "symbolic link, not followed in a directory");
+      r = yield(in, e, VG_ENTRY_SKIP, "link", NULL);
+    } else if (!S_ISREG(st.st_mode)) {
+      set_reason(in, "%s, not read",
+                 S_ISCHR(st.st_mode) ? "character device" : S_ISBLK(st.st_mode) ? "block device"
+                 : S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" : "special file");
+      r = yield(in, e, VG_ENTRY_SKIP, "device", NULL);
+    } else {
+      r = open_file(in, e, full, full, rel, rel, &st);
+    }
+  }
+  free(rel);
+  free(full);
+  return r;
+}
+
+/* Starts the next input given by the user: "-" is standard input, a
+ * directory starts a walk, anything else (a symlink is followed) is opened
+ * as a file. Returns 1 when *e was filled. */
+static int start_input(vg_input *in, vg_entry *e) {
+  const char *p = in->paths[in->next++];
+  in->ninputs++;
+  in->source = p;
+  if (strcmp(p, "-") == 0) return open_file(in, e, NULL, "-", "-", "-", NULL);
+  set_buf(&in->id, p);
+  set_buf(&in->path, p);
+  struct stat st;
+  if (stat(p, &st) != 0) return fs_error(in, e, "open", errno);
+  if (S_ISDIR(st.st_mode)) {
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/') n--;
+    in->droot = vg_strndup(p, n);
+    if (!in->droot) return oom(in, e);
+    int err = push_dir(in, "");
+    if (err) {
+      free(in->droot);
+      in->droot = NULL;
+      return fs_error(in, e, "read directory", err);
+    }
+    return 0;
+  }
+  const char *base = strrchr(p, '/');
+  return open_file(in, e, p, p, p, base ? base + 1 : p, &st);
+}
+
+/* ---- public ----------------------------------------------------------- */
+
+vg_input *vg_input_new(const char *const *paths, size_t n, const vg_input_opts *opts) {
+  vg_input *in = calloc(1, sizeof *in);
+  if (!in) return NULL;
+  if (opts) {
+    in->o = *opts;
+  } else {
+    in->o.max_doc_bytes = 64ULL * 1024 * 1024;
+    in->o.max_ratio = 200;
+    in->o.max_depth = 4;
+  }
+  in->paths = calloc(n ? n : 1, sizeof *in->paths);
+  if (!in->paths) {
+    free(in);
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++) {
+    in->paths[i] = vg_strdup(paths[i]);
+    if (!in->paths[i]) {
+      in->n = i;
+      vg_input_free(in);
+      return NULL;
+    }
+  }
+  in->n = n;
+  return in;
+}
+
+int vg_input_next(vg_input *in, vg_entry *e) {
+  for (;;) {
+    int r;
+    memset(e, 0, sizeof *e);
+    vg_buf_reset(&in->reason);
+    if (in->nlv) r = step_level(in, e);
+    else if (in->ndf) r = step_dir(in, e);
+    else if (in->next < in->n) r = start_input(in, e);
+    else return 0;
+    if (r) {
+      in->nentries++;
+      return 1;
+    }
+  }
+}
+
+size_t vg_input_count_inputs(const vg_input *in) { return in->ninputs; }
+size_t vg_input_count_entries(const vg_input *in) { return in->nentries; }
+
+void vg_input_free(vg_input *in) {
+  if (!in) return;
+  while (in->nlv) pop_level(in);
+  for (size_t i = 0; i < in->caplv; i++) {
+    vg_buf_free(&in->lv[i].src);
+    vg_buf_free(&in->lv[i].data);
+    vg_buf_free(&in->lv[i].sub);
+    vg_buf_free(&in->lv[i].last);
+  }
+  free(in->lv);
+  while (in->ndf) free_frame(&in->df[--in->ndf]);
+  free(in->df);
+  free(in->droot);
+  for (size_t i = 0; i < in->n; i++) free(in->paths[i]);
+  free(in->paths);
+  vg_buf_free(&in->id);
+  vg_buf_free(&in->path);
+  vg_buf_free(&in->reason);
+  free(in);
+}

@@ -1,0 +1,64 @@
+/*
+ * input.h: the readers. Walks the INPUTs of a run in order and yields their
+ * entries one at a time, as raw bytes: archives in every format libarchive
+ * reads (streamed, never extracted), single compressed files, directories
+ * (walked recursively in sorted order), plain files, and "-" (stdin).
+ * Archives nested in archives are opened recursively up to max_depth, their
+ * ids chained with "!". It is the only module that includes archive.h.
+ *
+ * Ownership: everything a vg_entry points to is borrowed from the reader and
+ * valid until the next call to vg_input_next or vg_input_free. The reader
+ * never decodes text: it gives bytes; it decides only what is a container.
+ */
+#ifndef VG_INPUT_H
+#define VG_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct vg_input vg_input;
+
+typedef struct vg_input_opts {
+  uint64_t max_doc_bytes; /* larger entries are skipped ("too_large") */
+  double max_ratio;       /* expanded / compressed over this: skipped ("ratio") */
+  int max_depth;          /* archives at depth > max_depth: skipped ("too_deep") */
+} vg_input_opts;
+
+typedef enum vg_entry_kind {
+  VG_ENTRY_DOC,  /* a document's raw bytes */
+  VG_ENTRY_SKIP, /* skipped by policy (not an error): link, device, too large... */
+  VG_ENTRY_ERROR /* could not be read: missing input, damaged archive... */
+} vg_entry_kind;
+
+typedef struct vg_entry {
+  vg_entry_kind kind;
+  const char *id;     /* "tracts.zip!2017/a.txt"; for an error on a whole input, the input */
+  const char *source; /* the input as given on the command line */
+  const char *path;   /* entry path in its innermost container ("2017/a.txt");
+                         for a plain file, the path as given; for a single
+                         compressed file, its name without the compression
+                         suffix ("a.txt" for "a.txt.gz") */
+  const unsigned char *data; /* DOC: the bytes; NULL otherwise */
+  size_t size;               /* DOC: number of bytes */
+  int64_t mtime;             /* seconds since the epoch, 0 when unknown */
+  int has_mtime;
+  const char *skip;   /* SKIP: a short key: "link", "device", "too_large",
+                         "ratio", "too_deep"; ERROR: "missing", "damaged",
+                         "unreadable" */
+  const char *reason; /* SKIP and ERROR: a sentence for people, naming the
+                         entry and the limit or the library's message */
+} vg_entry;
+
+/* A reader over paths[0..n-1] (copied). Returns NULL when out of memory. */
+vg_input *vg_input_new(const char *const *paths, size_t n,
+                       const vg_input_opts *opts);
+/* Fills *e with the next entry. Returns 1 when *e holds an entry, 0 at the
+ * end of all inputs. Problems are entries (VG_ENTRY_ERROR), never a return
+ * value: after an error entry, reading goes on with what can still be read. */
+int vg_input_next(vg_input *in, vg_entry *e);
+/* Inputs opened and entries seen so far (for the summary). */
+size_t vg_input_count_inputs(const vg_input *in);
+size_t vg_input_count_entries(const vg_input *in);
+void vg_input_free(vg_input *in); /* NULL does nothing */
+
+#endif

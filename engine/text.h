@@ -1,0 +1,77 @@
+/*
+ * text.h: the text layer. Turns the raw bytes of an entry into valid UTF-8
+ * with LF line ends (BOMs stripped, UTF-16 with a BOM decoded, text that is
+ * not valid UTF-8 decoded as Windows-1252), normalizes it with utf8proc, and
+ * gives the Unicode helpers the Lua module exposes (fold, casefold, length,
+ * validity). It is the only module that includes utf8proc.h.
+ *
+ * Every function writes into a vg_buf the caller owns: the buffer is reset
+ * first, then filled; nothing is kept between calls. Functions return 0, or
+ * -1 when out of memory (or, for those that say so, on invalid input).
+ * Functions that take UTF-8 input expect it valid unless they say otherwise.
+ */
+#ifndef VG_TEXT_H
+#define VG_TEXT_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* Normalization forms (--normalize). */
+typedef enum vg_norm {
+  VG_NORM_NFC = 0, /* canonical composition: the default */
+  VG_NORM_NFD,     /* canonical decomposition */
+  VG_NORM_NFKC,    /* compatibility composition (ligatures split) */
+  VG_NORM_NFKD,    /* compatibility decomposition */
+  VG_NORM_NONE     /* left as decoded */
+} vg_norm;
+
+/* What the raw bytes were, as doc.encoding reports it. */
+typedef enum vg_encoding {
+  VG_ENC_UTF8 = 0, /* "utf-8" (ASCII too) */
+  VG_ENC_UTF8_BOM, /* "utf-8-bom": the BOM was stripped */
+  VG_ENC_UTF16LE,  /* "utf-16le": had a BOM FF FE */
+  VG_ENC_UTF16BE,  /* "utf-16be": had a BOM FE FF */
+  VG_ENC_CP1252    /* "windows-1252": was not valid UTF-8 */
+} vg_encoding;
+
+/* "NFC", "nfc", "none"... -> form. Returns 0, or -1 when unknown. */
+int vg_norm_parse(const char *s, vg_norm *out);
+const char *vg_norm_name(vg_norm f); /* "NFC", ..., "none" */
+const char *vg_encoding_name(vg_encoding e);
+
+/* 1 when the bytes look like binary, not text: a NUL byte in the first
+ * 8 KiB and no UTF-16 BOM at the start. */
+int vg_text_is_binary(const unsigned char *p, size_t n);
+
+/* Decodes raw bytes into valid UTF-8 in out, CRLF and CR turned into LF.
+ * UTF-8 BOM: stripped; UTF-16 LE/BE BOM: decoded (unpaired surrogates become
+ * U+FFFD); otherwise valid UTF-8 is kept; anything else is decoded as
+ * Windows-1252 (the five bytes that code page leaves undefined become
+ * U+FFFD). A UTF-8-BOM text with invalid sequences keeps its encoding and
+ * gets U+FFFD for each. *enc gets the encoding, *replaced the number of byte
+ * sequences replaced by U+FFFD. Returns 0, or -1 when out of memory. */
+int vg_text_decode(const unsigned char *raw, size_t n, vg_buf *out,
+                   vg_encoding *enc, size_t *replaced);
+
+/* Normalizes valid UTF-8 s into out (VG_NORM_NONE copies). Works in bounded
+ * pieces, so memory stays proportional to the text, not four times it.
+ * Returns 0, or -1 when out of memory. */
+int vg_text_normalize(const char *s, size_t n, vg_norm form, vg_buf *out);
+
+/* The matching key: compatibility decomposition, full case folding ("ß"
+ * gives "ss"), marks stripped, recomposed. "Géolocalisation" gives
+ * "geolocalisation". s must be valid UTF-8. */
+int vg_text_fold(const char *s, size_t n, vg_buf *out);
+/* Full case folding only. s must be valid UTF-8. */
+int vg_text_casefold(const char *s, size_t n, vg_buf *out);
+
+/* 1 when s is valid UTF-8 (no surrogates, no overlongs), else 0. */
+int vg_text_valid(const char *s, size_t n);
+/* Number of code points in valid UTF-8 s. */
+size_t vg_text_len(const char *s, size_t n);
+
+/* 1 when byte c starts a UTF-8 sequence (is not a continuation byte). */
+static inline int vg_utf8_is_lead(unsigned char c) { return (c & 0xC0) != 0x80; }
+
+#endif

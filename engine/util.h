@@ -1,0 +1,57 @@
+/*
+ * util.h: small helpers every module may use: a growable byte buffer,
+ * formatted error messages kept on a handle, and checked string copies.
+ * Nothing here allocates behind the caller's back: a vg_buf owns its bytes
+ * and vg_buf_free releases them; functions that return char * return owned
+ * memory that the caller frees.
+ */
+#ifndef VG_UTIL_H
+#define VG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VG_ERRLEN 1024
+
+/* A growable byte buffer. data is always NUL-terminated when non-NULL, so
+ * it can be used as a C string when it holds text. */
+typedef struct vg_buf {
+  char *data;
+  size_t len;
+  size_t cap;
+} vg_buf;
+
+/* Make room for n more bytes (plus the NUL). Returns 0, or -1 when out of
+ * memory (the buffer is left as it was). */
+int vg_buf_reserve(vg_buf *b, size_t n);
+int vg_buf_append(vg_buf *b, const void *p, size_t n);
+int vg_buf_putc(vg_buf *b, char c);
+int vg_buf_printf(vg_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void vg_buf_reset(vg_buf *b); /* len = 0, keeps the memory */
+void vg_buf_free(vg_buf *b);  /* releases the memory; the buffer is empty */
+/* Hands the bytes to the caller (owned, NUL-terminated, never NULL on
+ * success) and leaves the buffer empty. NULL when out of memory. */
+char *vg_buf_take(vg_buf *b);
+
+/* strdup that returns NULL for NULL. Returns owned memory. */
+char *vg_strdup(const char *s);
+char *vg_strndup(const char *s, size_t n);
+/* Formats into an owned string; NULL when out of memory. */
+char *vg_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Formats a message into a fixed error slot (truncated to VG_ERRLEN). */
+void vg_seterr(char *slot, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Parses a size with an optional K, M or G suffix (powers of 1024).
+ * Returns 0, or -1 when s is not a size. */
+int vg_parse_size(const char *s, uint64_t *out);
+/* Formats n bytes for people: "812 B", "5.1 KB", "64 MB". Returns out. */
+const char *vg_human_bytes(uint64_t n, char out[32]);
+
+/* Seconds on a monotonic clock. */
+double vg_now(void);
+
+#endif
