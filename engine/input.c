@@ -200,16 +200,27 @@ static char *join(const char *root, const char *rel) {
 
 /* ---- libarchive ------------------------------------------------------- */
 
-/* A libarchive reader for every format but mtree (which matches ordinary
- * text), plus raw (anything else, as one stream) and empty; and for every
- * compression filter linked in-process. Left out: the uu filter (it decodes
- * "begin 644" blocks found in ordinary text) and filters that would run an
- * external program (lrzip, lzop, grzip; bzip2/xz/zstd/lz4/gzip when their
- * library is missing): the reader never forks. Returns NULL when out of
- * memory. */
-static struct archive *new_reader(void) {
-  struct archive *a = archive_read_new();
-  if (!a) return NULL;
+/* How open_reader builds its reader. */
+enum {
+  OPEN_ALL,     /* every format below */
+  OPEN_NO_ISO,  /* without iso9660, whose bidder reads 48 KiB ahead: a short
+                   truncated stream fails there before any entry is read */
+  OPEN_RAW_ONLY /* the bytes as one stream: for data that only looked like an
+                   empty tar (a run of zero bytes) */
+};
+
+/* Opens a libarchive reader over the file fs, else the buffer mem[0..len),
+ * else standard input; *pa gets it (NULL when out of memory) and must be
+ * freed by the caller. Formats: every one but mtree (which matches ordinary
+ * text), plus raw (anything else, as one stream) and empty. Filters: every
+ * one linked in-process. Left out: the uu filter (it decodes "begin 644"
+ * blocks found in ordinary text) and filters that would run an external
+ * program (lrzip, lzop, grzip; bzip2/xz/zstd/lz4/gzip when their library is
+ * missing): the reader never forks. Returns archive_read_open's status. */
+static int open_reader(struct archive **pa, int mode, const char *fs, const void *mem,
+                       size_t len) {
+  struct archive *a = *pa = archive_read_new();
+  if (!a) return ARCHIVE_FATAL;
   if (archive_zlib_version()) archive_read_support_filter_gzip(a);
   if (archive_bzlib_version()) archive_read_support_filter_bzip2(a);
   if (archive_liblzma_version()) {
@@ -221,21 +232,63 @@ static struct archive *new_reader(void) {
   if (archive_liblz4_version()) archive_read_support_filter_lz4(a);
   archive_read_support_filter_compress(a);
   archive_read_support_filter_rpm(a);
-  archive_read_support_format_7zip(a);
-  archive_read_support_format_ar(a);
-  archive_read_support_format_cab(a);
-  archive_read_support_format_cpio(a);
-  archive_read_support_format_empty(a);
-  archive_read_support_format_iso9660(a);
-  archive_read_support_format_lha(a);
-  archive_read_support_format_rar(a);
-  archive_read_support_format_rar5(a);
-  archive_read_support_format_tar(a);
-  archive_read_support_format_warc(a);
-  archive_read_support_format_xar(a);
-  archive_read_support_format_zip(a);
+  if (mode != OPEN_RAW_ONLY) {
+    archive_read_support_format_7zip(a);
+    archive_read_support_format_ar(a);
+    archive_read_support_format_cab(a);
+    archive_read_support_format_cpio(a);
+    archive_read_support_format_empty(a);
+    if (mode == OPEN_ALL) archive_read_support_format_iso9660(a);
+    archive_read_support_format_lha(a);
+    archive_read_support_format_rar(a);
+    archive_read_support_format_rar5(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_warc(a);
+    archive_read_support_format_xar(a);
+    archive_read_support_format_zip(a);
+  }
   archive_read_support_format_raw(a);
-  return a;
+  if (fs) return archive_read_open_filename(a, fs, BLOCK_SIZE);
+  if (mem) return archive_read_open_memory(a, mem, len);
+  return archive_read_open_fd(a, 0, BLOCK_SIZE);
+}
+
+/* Whether a failed open is the system's doing (a missing or unreadable
+ * file) rather than the bytes' (a bad compressed stream). */
+static int system_error(int err) {
+  return err > 0 && err != EILSEQ && err != EINVAL;
+}
+
+/* Whether r/a, after the first header, is "empty tar": libarchive's tar
+ * reader takes a leading block of zero bytes for the end of an archive. */
+static int zero_tar(struct archive *a, int r) {
+  return r == ARCHIVE_EOF && (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
+}
+
+/* Opens what fs/mem names (see open_reader) and reads its first header into
+ * *ae, retrying the ways OPEN_NO_ISO and OPEN_RAW_ONLY say. Returns the
+ * header's status; on a failed open, returns ARCHIVE_FATAL - 1 with *pa
+ * still set (for its error) and *open_err set to archive_errno. Standard
+ * input cannot be reopened: it gets one try. */
+static int open_first(struct archive **pa, const char *fs, const void *mem, size_t len,
+                      struct archive_entry **ae, int *open_err) {
+  int mode = OPEN_ALL;
+  for (;;) {
+    int r = open_reader(pa, mode, fs, mem, len);
+    if (!*pa) return ARCHIVE_FATAL - 1;
+    int reopen = fs || mem;
+    if (r != ARCHIVE_OK) {
+      *open_err = archive_errno(*pa);
+      if (mode != OPEN_ALL || !reopen || system_error(*open_err)) return ARCHIVE_FATAL - 1;
+      mode = OPEN_NO_ISO;
+    } else {
+      r = archive_read_next_header(*pa, ae);
+      if (!zero_tar(*pa, r) || mode == OPEN_RAW_ONLY || !reopen) return r;
+      mode = OPEN_RAW_ONLY;
+    }
+    archive_read_free(*pa);
+    *pa = NULL;
+  }
 }
 
 /* A format that holds entries (not raw, empty, mtree, or none yet). */
@@ -482,14 +535,18 @@ static int single_doc(vg_input *in, vg_entry *e, struct archive *a, vg_buf *b) {
 static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
   level *L = &in->lv[li];
   if (L->data.len == 0) return yield(in, e, VG_ENTRY_DOC, NULL, &L->data);
-  struct archive *b = new_reader();
-  if (!b) return oom(in, e);
+  struct archive *b = NULL;
   struct archive_entry *ae = NULL;
-  int r = archive_read_open_memory(b, L->data.data, L->data.len);
-  if (r == ARCHIVE_OK) r = archive_read_next_header(b, &ae);
-  else r = ARCHIVE_FATAL - 1; /* could not even open: treat as plain */
+  int oerr = 0;
+  int r = open_first(&b, NULL, L->data.data, L->data.len, &ae, &oerr);
+  if (!b) return oom(in, e);
+  if (r < ARCHIVE_FATAL) { /* only a filter can fail here: a bad compressed stream */
+    set_reason(in, "%s", lib_msg(b));
+    archive_read_free(b);
+    return yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
+  }
   int nf = archive_filter_count(b);
-  if (r >= ARCHIVE_FATAL && is_container(b)) {
+  if (is_container(b)) {
     if (r == ARCHIVE_EOF) {
       archive_read_free(b);
       return 0;
@@ -523,7 +580,7 @@ static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
     }
     return 0;
   }
-  if (r >= ARCHIVE_FATAL && nf > 1) {
+  if (nf > 1) {
     strip_suffixes(&in->path, nf - 1);
     int rr;
     if (r == ARCHIVE_EOF) {
@@ -646,22 +703,24 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
     e->mtime = (int64_t)st->st_mtime;
     e->has_mtime = 1;
   }
-  struct archive *a = new_reader();
+  struct archive *a = NULL;
+  struct archive_entry *ae = NULL;
+  int oerr = 0;
+  int r = open_first(&a, fs, NULL, 0, &ae, &oerr);
   if (!a) return oom(in, e);
-  int r = fs ? archive_read_open_filename(a, fs, BLOCK_SIZE)
-             : archive_read_open_fd(a, 0, BLOCK_SIZE);
-  if (r != ARCHIVE_OK) {
+  if (r < ARCHIVE_FATAL) {
     char eb[128];
-    int err = archive_errno(a);
-    if (err > 0)
-      set_reason(in, "%s: %s", lib_msg(a), errstr(err, eb));
+    if (oerr > 0)
+      set_reason(in, "%s: %s", lib_msg(a), errstr(oerr, eb));
     else
       set_reason(in, "%s", lib_msg(a));
     archive_read_free(a);
-    return yield(in, e, VG_ENTRY_ERROR, err == ENOENT ? "missing" : "unreadable", NULL);
+    return yield(in, e, VG_ENTRY_ERROR,
+                 oerr == ENOENT || oerr == ENOTDIR ? "missing"
+                 : system_error(oerr)             ? "unreadable"
+                                                  : "damaged",
+                 NULL);
   }
-  struct archive_entry *ae = NULL;
-  r = archive_read_next_header(a, &ae);
   if (is_container(a)) {
     int rr = 0;
     if (r == ARCHIVE_EOF) {

@@ -192,7 +192,7 @@ end
 -- A fresh global table for code in folder dir: the sandbox allow-list (or,
 -- trusted, everything). Libraries are copied, so one stage cannot change
 -- another's.
-function make_env(dir, logname)
+function make_env(dir)
   local env
   if cfg.trust then
     env = setmetatable({}, { __index = _G })
@@ -226,7 +226,7 @@ function make_env(dir, logname)
   env._G = env
   env.vigie = vigie
   env.require = make_require(dir)
-  env.print = log_fn(logname or "print")
+  env.print = log_fn(nil) -- prefixed with the stage running now
   return env
 end
 
@@ -355,7 +355,7 @@ local function expand(p, path, params, chain)
           goto continue
         end
         add_root(dirname(spath))
-        local env = make_env(dirname(spath), name or stem(spath))
+        local env = make_env(dirname(spath))
         local ok, r = run_file(spath, env)
         if not ok then problem(r) goto continue end
         lock(env, spath)
@@ -395,7 +395,7 @@ function load_pipeline(path, outer, chain)
     end
   end
   add_root(dirname(path))
-  local env = make_env(dirname(path), "pipeline")
+  local env = make_env(dirname(path))
   local ok, p = run_file(path, env)
   if not ok then problem(p) return nil end
   lock(env, path)

@@ -192,7 +192,7 @@ static int i_enter(lua_State *L) {
 
 static int i_log(lua_State *L) {
   vg_lstate *st = vg_lstate_get(L);
-  const char *who = luaL_checkstring(L, 1);
+  const char *who = luaL_optstring(L, 1, st->stage ? st->stage : "print");
   const char *msg = luaL_checkstring(L, 2);
   if (st->doc_id) fprintf(stderr, "%s: %s: %s\n", who, st->doc_id, msg);
   else fprintf(stderr, "%s: %s\n", who, msg);
