@@ -161,11 +161,24 @@ void vg_doc_clear_flags(vg_doc *d) {
   d->nflags = 0;
 }
 
+/* 1 when the line starting at i looks like a new sentence: a capital
+ * (ASCII or Latin-1), a digit, a dash, a bullet or a guillemet. */
+static int starts_sentence(const unsigned char *t, size_t n, size_t i) {
+  if (i >= n) return 0;
+  unsigned char c = t[i];
+  if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '*') return 1;
+  if (c == 0xC3 && i + 1 < n && t[i + 1] >= 0x80 && t[i + 1] <= 0x9E) return 1; /* À..Þ */
+  if (c == 0xC2 && i + 1 < n && t[i + 1] == 0xAB) return 1;                     /* « */
+  return c == 0xE2 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] == 0xA2;       /* • */
+}
+
 /* 1 when a sentence ends just before position i: a terminator followed by
- * white space, or a blank line. */
+ * white space, a blank line, or a line break before a line that starts
+ * like a sentence (leaflets have titles and list items without a final
+ * stop). */
 static int sentence_ends_before(const unsigned char *t, size_t n, size_t i) {
   if (i == 0 || i >= n) return 0;
-  if (t[i - 1] == '\n' && i >= 2 && t[i - 2] == '\n') return 1;
+  if (t[i - 1] == '\n' && (t[i] == '\n' || starts_sentence(t, n, i))) return 1;
   if (!(t[i] == ' ' || t[i] == '\n' || t[i] == '\t')) return 0;
   unsigned char c = t[i - 1];
   if (c == '.' || c == '!' || c == '?') return 1;

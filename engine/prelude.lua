@@ -216,7 +216,7 @@ function make_env(dir)
       loadfile = refuse("loadfile"),
     }
     env.load = function(chunk, name, mode, e)
-      if mode ~= nil and mode ~= "t" then
+      if (mode ~= nil and mode ~= "t") or (type(chunk) == "string" and chunk:byte(1) == 27) then
         error("load of binary chunks is not allowed in the sandbox (--trust lifts the sandbox)", 2)
       end
       if select("#", e) == 0 or e == nil then e = env end

@@ -586,17 +586,18 @@ static void truncate_file(const char *path, double keep) {
 }
 
 static void test_truncated(void) {
-  /* large enough that libarchive's read-ahead when it detects the format
-   * (up to 48 KiB) stays before the damage */
-  char *a = prose(100000, 1), *b = prose(100000, 2), *c = prose(100000, 3);
+  /* large enough that libarchive's read-ahead stays before the damage: its
+   * bidders read up to 48 KiB when they detect the format, and its gzip
+   * filter loses the whole 64 KiB block that the end of input cuts */
+  char *a = prose(100000, 1), *b = prose(100000, 2), *c = prose(400000, 3);
   spec s[] = {{"a.txt", a, 0, 'f', NULL, 0}, {"b.txt", b, 0, 'f', NULL, 0},
               {"c.txt", c, 0, 'f', NULL, 0}};
   write_archive("trunc.zip", "zip", NULL, s, 3);
   write_archive("trunc.tar.gz", "ustar", "gzip", s, 3);
   write_archive("trunc.tar", "ustar", NULL, s, 3);
-  truncate_file("trunc.zip", 0.85);
-  truncate_file("trunc.tar.gz", 0.85);
-  truncate_file("trunc.tar", 0.85);
+  truncate_file("trunc.zip", 0.7);
+  truncate_file("trunc.tar.gz", 0.7);
+  truncate_file("trunc.tar", 0.7);
   write_text("good.txt", "good");
   const char *p[] = {"trunc.zip", "good.txt", "trunc.tar.gz", "good.txt", "trunc.tar", "good.txt"};
   gotlist g = read_all(p, 6, 64 * MiB, 200, 4);
