@@ -29,7 +29,6 @@
 #include "util.h"
 
 #define BLOCK_SIZE (64 * 1024)      /* read block for files and stdin */
-#define READ_CHUNK (256 * 1024)     /* one archive_read_data call: limits are checked between calls */
 #define RATIO_FLOOR (1024 * 1024)   /* ratios are checked once this much has been produced */
 #define MAX_HEADER_ERRORS 16        /* consecutive bad headers before an archive is given up */
 #define KEEP_BUF (16 * 1024 * 1024) /* larger buffers are released when their level closes */
@@ -325,11 +324,35 @@ static int level_over(const vg_input *in, const level *L, double *ratio) {
   return *ratio > in->o.max_ratio;
 }
 
+/* Checks the ratios after an entry has produced `len` bytes: the entry's
+ * own (see read_data) and, with L, the archive's. Returns RD_OK, RD_RATIO or
+ * RD_LEVEL_RATIO, with *ratio set. */
+static int check_ratio(const vg_input *in, struct archive *a, level *L, uint64_t len,
+                       int64_t *base, uint64_t *p0, double *ratio) {
+  if (in->o.max_ratio > 0 && len > RATIO_FLOOR) {
+    int64_t now = archive_filter_bytes(a, -1);
+    if (now < *base) {
+      *base = now;
+      *p0 = len;
+    } else if (now > *base && len - *p0 > RATIO_FLOOR) {
+      *ratio = (double)(len - *p0) / (double)(now - *base);
+      if (*ratio > in->o.max_ratio) return RD_RATIO;
+    }
+  }
+  if (L && level_over(in, L, ratio)) return RD_LEVEL_RATIO;
+  return RD_OK;
+}
+
 /* Reads the current entry of a into b (reset first), keeping at most
- * max_doc_bytes: one byte more and it stops with RD_TOO_LARGE. Ratio: once
- * more than RATIO_FLOOR bytes were produced, bytes produced over bytes
- * consumed from a's source since `base` (its position when the entry
- * started; 0 for a single compressed stream) over max_ratio stops with
+ * max_doc_bytes: one byte more and it stops with RD_TOO_LARGE. Blocks come
+ * from archive_read_data_block; holes between them (sparse entries) are
+ * filled with zeros, and so is a trailing hole up to the entry's size
+ * (hint, -1 when unknown) -- but never past it: the offset libarchive gives
+ * at the end of an entry is not trusted (its xar reader reports the offset
+ * in the whole heap there, which archive_read_data turns into zeros).
+ * Ratio: once more than RATIO_FLOOR bytes were produced, bytes produced
+ * over bytes consumed from a's source since `base` (its position when the
+ * entry started; 0 for a single compressed stream) over max_ratio stops with
  * RD_RATIO; if the source moved backwards (a format that seeks, like 7z),
  * the count restarts there. With L (an archive level), L->out grows and the
  * archive's own ratio is checked too (RD_LEVEL_RATIO). *ratio gets the
@@ -343,31 +366,39 @@ static int read_data(const vg_input *in, struct archive *a, vg_buf *b, level *L,
   if (hint > 0 && (uint64_t)hint <= max && vg_buf_reserve(b, (size_t)hint))
     return RD_NOMEM;
   for (;;) {
-    size_t want = READ_CHUNK;
-    if (want > max + 1 - b->len) want = (size_t)(max + 1 - b->len);
-    if (vg_buf_reserve(b, want)) return RD_NOMEM;
-    la_ssize_t n = archive_read_data(a, b->data + b->len, want);
-    if (n == 0) break;
-    if (n < 0) {
-      *err = (int)n;
-      b->data[b->len] = '\0';
+    const void *blk;
+    size_t n;
+    la_int64_t off;
+    int r = archive_read_data_block(a, &blk, &n, &off);
+    if (r == ARCHIVE_EOF) break;
+    if (r < ARCHIVE_OK) {
+      *err = r;
       return RD_ERROR;
     }
-    b->len += (size_t)n;
-    b->data[b->len] = '\0';
-    if (L) L->out += (uint64_t)n;
-    if (b->len > max) return RD_TOO_LARGE;
-    if (in->o.max_ratio > 0 && b->len > RATIO_FLOOR) {
-      int64_t now = archive_filter_bytes(a, -1);
-      if (now < base) {
-        base = now;
-        p0 = b->len;
-      } else if (now > base && b->len - p0 > RATIO_FLOOR) {
-        *ratio = (double)(b->len - p0) / (double)(now - base);
-        if (*ratio > in->o.max_ratio) return RD_RATIO;
-      }
+    if (off < 0 || (uint64_t)off < b->len) {
+      archive_set_error(a, EILSEQ, "entry data blocks out of order");
+      *err = ARCHIVE_FAILED;
+      return RD_ERROR;
     }
-    if (L && level_over(in, L, ratio)) return RD_LEVEL_RATIO;
+    uint64_t gap = (uint64_t)off - b->len;
+    if ((uint64_t)off > max) return RD_TOO_LARGE;
+    if (n > max + 1 - (uint64_t)off) n = (size_t)(max + 1 - (uint64_t)off); /* enough to know */
+    if (vg_buf_reserve(b, (size_t)gap + n)) return RD_NOMEM;
+    memset(b->data + b->len, 0, (size_t)gap);
+    if (n) memcpy(b->data + b->len + gap, blk, n);
+    b->len += (size_t)gap + n;
+    b->data[b->len] = '\0';
+    if (L) L->out += gap + n;
+    if (b->len > max) return RD_TOO_LARGE;
+    int rs = check_ratio(in, a, L, b->len, &base, &p0, ratio);
+    if (rs != RD_OK) return rs;
+  }
+  if (hint > 0 && b->len < (uint64_t)hint) { /* a trailing hole */
+    size_t gap = (size_t)hint - b->len;
+    if (vg_buf_reserve(b, gap)) return RD_NOMEM;
+    memset(b->data + b->len, 0, gap);
+    b->len += gap;
+    b->data[b->len] = '\0';
   }
   return RD_OK;
 }
@@ -486,18 +517,17 @@ static int report_read(vg_input *in, vg_entry *e, struct archive *a, level *L,
  * passed, or damage), which also ends the archive; 0 otherwise. */
 static int drain(vg_input *in, vg_entry *e, level *L) {
   double ratio = 0;
-  if (vg_buf_reserve(&L->data, READ_CHUNK)) {
-    L->closing = 1;
-    return oom(in, e);
-  }
   for (;;) {
-    la_ssize_t n = archive_read_data(L->a, L->data.data, READ_CHUNK);
-    if (n == 0) return 0;
-    if (n < 0) {
+    const void *blk;
+    size_t n;
+    la_int64_t off;
+    int r = archive_read_data_block(L->a, &blk, &n, &off);
+    if (r == ARCHIVE_EOF) return 0;
+    if (r < ARCHIVE_OK) {
       set_buf(&in->id, L->id);
       set_buf(&in->path, L->last.data ? L->last.data : "");
       reason_damaged(in, L, 1);
-      if (n == ARCHIVE_FATAL) L->closing = 1;
+      if (r == ARCHIVE_FATAL) L->closing = 1;
       return yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
     }
     L->out += (uint64_t)n;

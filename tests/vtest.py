@@ -34,7 +34,7 @@ class Result:
     @property
     def docs(self):
         """The JSONL documents written on stdout."""
-        return [json.loads(l) for l in self.out.decode("utf-8").splitlines() if l.strip()]
+        return [json.loads(l) for l in self.out.decode("utf-8").split("\n") if l.strip()]
 
     def __repr__(self):
         return "exit %d\n--- stdout\n%s\n--- stderr\n%s" % (self.code, self.out[:3000].decode("utf-8", "replace"), self.err[:3000])
@@ -72,7 +72,7 @@ def write(path, content, mode=None):
 
 def read_jsonl(path):
     with open(path, encoding="utf-8") as f:
-        return [json.loads(l) for l in f if l.strip()]
+        return [json.loads(l) for l in f.read().split("\n") if l.strip()]
 
 
 class CheckFailed(Exception):
