@@ -89,7 +89,8 @@ def test_flag_fields_line_col_excerpt():
       assert(f[1].excerpt == "La direction « géolocalise » les agents.", f[1].excerpt)
       assert(f[2].label == "plain" and f[2].score == 1)
     ''', text=text)
-    flags = r.docs[0]["flags"]
+    flags = sorted(r.docs[0]["flags"], key=lambda f: f["rule"])
+    eq([f["rule"] for f in r.docs[0]["flags"]], ["plain", "geoloc"], "written in text order")
     eq(list(flags[0].keys()), ["rule", "label", "start", "end", "line", "col", "match", "excerpt", "score", "note"])
     eq(list(flags[1].keys()), ["rule", "label", "start", "end", "line", "col", "match", "excerpt", "score"])
     eq(flags[0]["score"], 2.5)

@@ -796,7 +796,9 @@ static void test_sparse_and_offsets(void) {
   archive_entry_sparse_add_entry(ae, 0, 5);
   archive_entry_sparse_add_entry(ae, 1000, 5);
   CHECK(archive_write_header(a, ae) == ARCHIVE_OK);
-  CHECK(archive_write_data(a, "helloworld", 10) == 10);
+  char logical[3000] = "hello"; /* the writer keeps the mapped parts */
+  memcpy(logical + 1000, "world", 5);
+  CHECK(archive_write_data(a, logical, sizeof logical) == (la_ssize_t)sizeof logical);
   archive_entry_free(ae);
   archive_write_close(a);
   archive_write_free(a);
