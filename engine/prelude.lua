@@ -25,10 +25,21 @@ local function dirname(p)
   return d
 end
 
+-- Collapses "a/./b" and "a/x/../b" so that ids read well.
+local function clean(p)
+  local abs, out = p:sub(1, 1) == "/", {}
+  for part in p:gmatch("[^/]+") do
+    if part == ".." and #out > 0 and out[#out] ~= ".." then out[#out] = nil
+    elseif part ~= "." then out[#out + 1] = part end
+  end
+  local r = table.concat(out, "/")
+  if abs then return "/" .. r end
+  return r == "" and "." or r
+end
+
 local function join(dir, p)
-  if p:sub(1, 1) == "/" or dir == "." then return p end
-  if dir:sub(-1) == "/" then return dir .. p end
-  return dir .. "/" .. p
+  if p:sub(1, 1) == "/" or dir == "." then return clean(p) end
+  return clean(dir .. "/" .. p)
 end
 
 local function basename(p) return p:match("([^/]*)$") end
