@@ -23,6 +23,7 @@ static const char USAGE[] =
     "  check PIPELINE.lua                       load it and every stage; report problems\n"
     "  ls INPUT ...                             list the documents vigie would read\n"
     "  cat INPUT ... [--id ID]                  print documents' decoded, normalized text\n"
+    "  test TESTS.lua ...                       run stage tests (t:case ...)\n"
     "  stats STATS.json ...                     sum the --stats files of several runs\n"
     "\n"
     "INPUT: an archive (zip, tar, tar.gz, 7z, ...), a compressed file (.gz, .xz,\n"
@@ -78,6 +79,19 @@ static const char CAT_HELP[] =
     "\n"
     "Prints the decoded, normalized text of every document, or of the one\n"
     "whose id is ID: what the stages would see in doc.text.\n";
+
+static const char TEST_HELP[] =
+    "usage: vigie test TESTS.lua ... [--trust]\n"
+    "\n"
+    "Runs stage tests written with vigie.test:\n"
+    "\n"
+    "  local t = vigie.test(\"stages/flag_terms.lua\", { terms = \"terms.txt\" })\n"
+    "  t:case(\"a claim\", { text = \"...\", flags = { \"geoloc\" }, tags = { \"surveillance\" } })\n"
+    "\n"
+    "A case may check flags (rules in text order), tags, dropped (true or\n"
+    "false) and expect_meta. Prints one entry per failing case, then\n"
+    "\"N passed, N failed\". Exit 0 when all passed, 1 when a case failed, 2\n"
+    "when a test file cannot run.\n";
 
 static const char STATS_HELP[] =
     "usage: vigie stats STATS.json ...\n"
@@ -256,6 +270,28 @@ done:
   return status;
 }
 
+static int cmd_test(int argc, char **argv) {
+  const char **files = calloc((size_t)argc + 1, sizeof *files);
+  size_t n = 0;
+  int trust = 0, status;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      fputs(TEST_HELP, stdout);
+      free(files);
+      return 0;
+    }
+    if (!strcmp(argv[i], "--trust")) trust = 1;
+    else if (argv[i][0] == '-') {
+      free(files);
+      return usage_error("test ", "unknown option %s", argv[i]);
+    } else files[n++] = argv[i];
+  }
+  if (!n) status = usage_error("test ", "%s", "test needs test files");
+  else status = vg_cmd_test(files, n, trust);
+  free(files);
+  return status;
+}
+
 static int cmd_stats(int argc, char **argv) {
   if (argc < 2) return usage_error("stats ", "%s", "stats needs --stats files");
   if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -284,6 +320,7 @@ int vg_cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "ls")) return input_cmd(argc - 1, argv + 1, 0);
   if (!strcmp(cmd, "cat")) return input_cmd(argc - 1, argv + 1, 1);
   if (!strcmp(cmd, "stats")) return cmd_stats(argc - 1, argv + 1);
+  if (!strcmp(cmd, "test")) return cmd_test(argc - 1, argv + 1);
   fprintf(stderr, "vigie: unknown command '%s'\n\n%s", cmd, USAGE);
   return VIGIE_EXIT_USAGE;
 }

@@ -142,3 +142,30 @@ int vg_cmd_stats(const char *const *files, size_t n) {
   vg_summary_free(&s);
   return status;
 }
+
+int vg_cmd_test(const char *const *files, size_t n, int trust) {
+  char *err = NULL;
+  vg_worker_opts wo = {NULL, NULL, 0, VG_NORM_NFC, trust, 0, 10, 512u << 20};
+  vg_worker *w = vg_worker_new(&wo, &err);
+  if (!w) {
+    fprintf(stderr, "vigie: %s\n", err ? err : "out of memory");
+    free(err);
+    return VIGIE_EXIT_USAGE;
+  }
+  int passed = 0, failed = 0, broken = 0;
+  for (size_t i = 0; i < n; i++) {
+    int p = 0, f = 0;
+    if (vg_worker_test(w, files[i], &p, &f, &err)) {
+      fprintf(stderr, "vigie: %s\n", err ? err : "out of memory");
+      free(err);
+      broken++;
+      continue;
+    }
+    passed += p;
+    failed += f;
+  }
+  vg_worker_free(w);
+  printf("%d passed, %d failed\n", passed, failed);
+  if (broken) return VIGIE_EXIT_USAGE;
+  return failed ? VIGIE_EXIT_FAILED : VIGIE_EXIT_OK;
+}

@@ -204,8 +204,7 @@ enum {
   OPEN_ALL,     /* every format below */
   OPEN_NO_ISO,  /* without iso9660, whose bidder reads 48 KiB ahead: a short
                    truncated stream fails there before any entry is read */
-  OPEN_RAW_ONLY /* the bytes as one stream: for data that only looked like an
-                   empty tar (a run of zero bytes) */
+  OPEN_RAW_ONLY /* the bytes as one stream: for an "archive" without entries */
 };
 
 /* Opens a libarchive reader over the file fs, else the buffer mem[0..len),
@@ -258,11 +257,19 @@ static int system_error(int err) {
   return err > 0 && err != EILSEQ && err != EINVAL;
 }
 
-/* Whether r/a, after the first header, is "empty tar": libarchive's tar
- * reader takes a leading block of zero bytes for the end of an archive. */
-static int zero_tar(struct archive *a, int r) {
-  return r == ARCHIVE_EOF && (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
+/* A format that holds entries (not raw, empty, mtree, or none yet). */
+static int is_container(struct archive *a) {
+  int f = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
+  return f != 0 && f != ARCHIVE_FORMAT_RAW && f != ARCHIVE_FORMAT_EMPTY &&
+         f != ARCHIVE_FORMAT_MTREE;
 }
+
+/* Whether a's first header (status r) found an archive without entries.
+ * Its bytes are then read again as one stream rather than dropped: they
+ * may be no archive at all (libarchive's tar reader takes a block of zero
+ * bytes for the end of an archive; "!<arch>" may start a text), and a
+ * real empty archive then shows as what it is, a small binary document. */
+static int no_entries(struct archive *a, int r) { return r == ARCHIVE_EOF && is_container(a); }
 
 /* Opens what fs/mem names (see open_reader) and reads its first header into
  * *ae, retrying the ways OPEN_NO_ISO and OPEN_RAW_ONLY say. Returns the
@@ -282,19 +289,12 @@ static int open_first(struct archive **pa, const char *fs, const void *mem, size
       mode = OPEN_NO_ISO;
     } else {
       r = archive_read_next_header(*pa, ae);
-      if (!zero_tar(*pa, r) || mode == OPEN_RAW_ONLY || !reopen) return r;
+      if (!no_entries(*pa, r) || mode == OPEN_RAW_ONLY || !reopen) return r;
       mode = OPEN_RAW_ONLY;
     }
     archive_read_free(*pa);
     *pa = NULL;
   }
-}
-
-/* A format that holds entries (not raw, empty, mtree, or none yet). */
-static int is_container(struct archive *a) {
-  int f = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
-  return f != 0 && f != ARCHIVE_FORMAT_RAW && f != ARCHIVE_FORMAT_EMPTY &&
-         f != ARCHIVE_FORMAT_MTREE;
 }
 
 /* Whether libarchive skips the rest of an entry without decompressing it:
@@ -557,6 +557,53 @@ static int single_doc(vg_input *in, vg_entry *e, struct archive *a, vg_buf *b) {
   return report_read(in, e, a, NULL, rs, ratio, err, what);
 }
 
+/* Whether libarchive might take p[0..n) for an archive or a compressed
+ * stream: the signatures its bidders look for (formats and filters that
+ * open_reader enables). A "no" saves building a reader for every ordinary
+ * document found in an archive, which costs more than reading it; a "yes"
+ * is only a hint, libarchive decides. Text never matches, save text that
+ * starts like a cpio header ("0707"), a WARC record, an ar archive, or
+ * has "-l" at offset 2 (lha). */
+static int maybe_container(const unsigned char *p, size_t n) {
+  static const struct { const char *m; size_t n; } magic[] = {
+      {"\x1f\x8b", 2},   {"\x1f\x9d", 2},         {"BZh", 3},          /* gzip compress bzip2 */
+      {"\xfd" "7zXZ", 5}, {"LZIP", 4},            {"\x28\xb5\x2f\xfd", 4}, /* xz lzip zstd */
+      {"\x04\x22\x4d\x18", 4}, {"\x02\x21\x4c\x18", 4},                /* lz4, legacy lz4 */
+      {"\xed\xab\xee\xdb", 4},                                        /* rpm */
+      {"7z\xbc\xaf", 4}, {"!<arch>", 7}, {"MSCF", 4}, {"0707", 4},    /* 7z ar cab cpio */
+      {"\x71\xc7", 2},   {"\xc7\x71", 2}, {"Rar!", 4}, {"WARC/", 5},  /* cpio rar warc */
+      {"xar!", 4},       {"PK", 2},                                   /* xar zip */
+      {"MZ", 2},         {"\x7f" "ELF", 4}};  /* self-extracting 7z, rar, cab, lha */
+  for (size_t i = 0; i < sizeof magic / sizeof *magic; i++)
+    if (n >= magic[i].n && memcmp(p, magic[i].m, magic[i].n) == 0) return 1;
+  if (n >= 4 && (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18)
+    return 1; /* zstd skippable frame */
+  if (n >= 7 && p[2] == '-' && p[3] == 'l') return 1; /* lha "-lh5-" */
+  if (n >= 13 && p[1] == 0) return 1; /* lzma: its dictionary size starts with a zero byte */
+  if (n >= 512) { /* tar: a zero block, or a header whose checksum holds */
+    unsigned long usum = 0, want = 0;
+    long ssum = 0;
+    int zero = 1, digits = 0;
+    for (size_t i = 0; i < 512; i++) {
+      unsigned char c = i >= 148 && i < 156 ? ' ' : p[i];
+      usum += c;
+      ssum += (signed char)c;
+      if (p[i]) zero = 0;
+    }
+    if (zero) return 1;
+    size_t i = 148;
+    while (i < 156 && (p[i] == ' ' || p[i] == '\t')) i++;
+    for (; i < 156 && p[i] >= '0' && p[i] <= '7'; i++, digits++) want = want * 8 + (p[i] - '0');
+    if (digits && (want == usum || (long)want == ssum)) return 1;
+  }
+  if (n >= 32774 && memcmp(p + 32769, "CD001", 5) == 0) return 1; /* iso9660 */
+  size_t tail = n < 66000 ? n : 66000; /* zip's end record, after a prefix */
+  for (const unsigned char *q = p + n - tail; (q = memchr(q, 'P', (size_t)(p + n - q)));
+       q++)
+    if (p + n - q >= 4 && q[1] == 'K' && q[2] == 5 && q[3] == 6) return 1;
+  return 0;
+}
+
 /* The bytes of L's current entry are in L->data; id and path are set.
  * Opens them with libarchive to see what they are: a nested archive is
  * pushed as a new level (or skipped past max_depth), a compressed stream is
@@ -564,7 +611,8 @@ static int single_doc(vg_input *in, vg_entry *e, struct archive *a, vg_buf *b) {
  * was filled, 0 when a level was pushed (or an empty archive ignored). */
 static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
   level *L = &in->lv[li];
-  if (L->data.len == 0) return yield(in, e, VG_ENTRY_DOC, NULL, &L->data);
+  if (!maybe_container((const unsigned char *)L->data.data, L->data.len))
+    return yield(in, e, VG_ENTRY_DOC, NULL, &L->data);
   struct archive *b = NULL;
   struct archive_entry *ae = NULL;
   int oerr = 0;

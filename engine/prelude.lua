@@ -298,7 +298,7 @@ end
 local stages = {}       -- the stage instances, in order
 local pipeline = {}     -- what the top pipeline file said
 
-local function new_stage(name, origin, impl, params, on_error)
+local function new_stage(list, name, origin, impl, params, on_error)
   local st = { name = name, origin = origin, on_error = on_error or "fail", time = 0 }
   if type(impl) == "function" then
     st.process = impl
@@ -306,10 +306,45 @@ local function new_stage(name, origin, impl, params, on_error)
     st.process, st.init, st.finish = impl.process, impl.init, impl.finish
   end
   st.ctx = { params = params, stage = name, worker = cfg.worker, log = log_fn(name) }
-  stages[#stages + 1] = st
+  list[#list + 1] = st
+  return st
 end
 
 local load_pipeline -- forward
+
+-- Loads the stage file that ref names (relative to dir, or in the search
+-- path) in an environment of its own. Returns impl, path; or nil after
+-- recording the problem (where: what to call the entry in messages).
+local function load_stage_file(ref, dir, where)
+  local spath, tried = resolve(ref, dir)
+  if not spath then
+    problem(sformat("%s: no stage %q (tried %s)", where, ref, tconcat(tried, ", ")))
+    return nil
+  end
+  add_root(dirname(spath))
+  local env = make_env(dirname(spath))
+  local ok, r = run_file(spath, env)
+  if not ok then problem(r) return nil end
+  lock(env, spath)
+  if type(r) == "table" then
+    if type(r.process) ~= "function" then
+      problem(sformat("%s: the stage returns a table without a process function", spath))
+      return nil
+    end
+  elseif type(r) ~= "function" then
+    problem(sformat("%s: a stage file must return a function or a table with process "
+      .. "(it returned %s)", spath, type(r)))
+    return nil
+  end
+  return r, spath
+end
+
+-- The origin and default name of an inline stage: "file:line", "inline@file:line".
+local function inline_origin(fn, name)
+  local info = debug.getinfo(fn, "S")
+  return sformat("%s:%d", info.short_src, info.linedefined),
+    name or sformat("inline@%s:%d", basename(info.short_src), info.linedefined)
+end
 
 -- Expands the stage entries of pipeline file path (already run: p) into
 -- stage instances. params: the params in force, lowest priority first.
@@ -360,33 +395,13 @@ local function expand(p, path, params, chain)
     do
       local origin
       if ref then
-        local spath, tried = resolve(ref, dir)
-        if not spath then
-          problem(sformat("%s: no stage %q (tried %s)", where, ref, tconcat(tried, ", ")))
-          goto continue
-        end
-        add_root(dirname(spath))
-        local env = make_env(dirname(spath))
-        local ok, r = run_file(spath, env)
-        if not ok then problem(r) goto continue end
-        lock(env, spath)
-        if type(r) == "table" then
-          if type(r.process) ~= "function" then
-            problem(sformat("%s: the stage returns a table without a process function", spath))
-            goto continue
-          end
-        elseif type(r) ~= "function" then
-          problem(sformat("%s: a stage file must return a function or a table with process "
-            .. "(it returned %s)", spath, type(r)))
-          goto continue
-        end
-        impl, origin, name = r, spath, name or stem(spath)
+        impl, origin = load_stage_file(ref, dir, where)
+        if not impl then goto continue end
+        name = name or stem(origin)
       else
-        local info = debug.getinfo(impl, "S")
-        origin = sformat("%s:%d", info.short_src, info.linedefined)
-        name = name or sformat("inline@%s:%d", basename(info.short_src), info.linedefined)
+        origin, name = inline_origin(impl, name)
       end
-      new_stage(name, origin, impl, merge(params, own), on_error)
+      new_stage(stages, name, origin, impl, merge(params, own), on_error)
     end
     ::continue::
   end
@@ -435,7 +450,7 @@ local function as_list(v)
   return v
 end
 
-do
+if cfg.pipeline then
   local path = cfg.pipeline
   local p = load_pipeline(path, {}, {})
   if p then
@@ -492,9 +507,9 @@ local PROTOCOL = "expected nothing, true, false, the document or an array of doc
 
 -- Runs box through stages from..#stages, appending outcome records to out:
 -- { kind, box, stage, reason, traceback, limit }.
-local function run(box, from, out)
-  for s = from, #stages do
-    local st = stages[s]
+local function run(list, box, from, out)
+  for s = from, #list do
+    local st = list[s]
     enter(st.name, box)
     local t0 = now()
     local ok, r, tb, limit = call(st.process, box, st.ctx)
@@ -542,7 +557,7 @@ local function run(box, from, out)
         local self_in = false
         for i = 1, #r do
           if r[i] == box then self_in = true end
-          run(r[i], s + 1, out)
+          run(list, r[i], s + 1, out)
         end
         if not self_in then out[#out + 1] = { "replaced", box } end
         return
@@ -556,7 +571,7 @@ local API = {}
 
 function API.process(box)
   local out = {}
-  run(box, 1, out)
+  run(stages, box, 1, out)
   enter(nil, nil)
   return out
 end
@@ -580,6 +595,130 @@ function API.finish()
   end
   enter(nil, nil)
   return counters, #errs > 0 and tconcat(errs, "\n") or nil
+end
+
+---------------------------------------------------------------- vigie test
+
+local function rules_of(flags)
+  table.sort(flags, function(a, b)
+    if a.start ~= b.start then return a.start < b.start end
+    return a.stop < b.stop
+  end)
+  local r = {}
+  for i, f in ipairs(flags) do r[i] = f.rule end
+  return r
+end
+
+local function same_list(a, b)
+  if #a ~= #b then return false end
+  for i = 1, #a do if a[i] ~= b[i] then return false end end
+  return true
+end
+
+local function show(list)
+  if #list == 0 then return "(none)" end
+  return tconcat(list, ", ")
+end
+
+local Tester = {}
+Tester.__index = Tester
+
+-- Runs one case: spec.text through the stage; compares flags (rules in
+-- text order), tags (sorted), dropped, meta (the keys given).
+function Tester:case(name, spec)
+  local info = debug.getinfo(2, "Sl")
+  local where = sformat("%s:%d", info.short_src, info.currentline)
+  if type(name) ~= "string" or type(spec) ~= "table" or type(spec.text) ~= "string" then
+    error("t:case(name, { text = ..., flags = {...}, tags = {...} }) expected", 2)
+  end
+  local doc = vigie.doc{ id = spec.id or name, text = spec.text, meta = spec.meta, path = spec.path }
+  local out = {}
+  run(self.list, doc, 1, out)
+  enter(nil, nil)
+  local wrong = {}
+  local kept, dropped, flags, tags = {}, nil, {}, {}
+  for _, rec in ipairs(out) do
+    if rec[1] == "failed" or rec[1] == "abort" then
+      wrong[#wrong + 1] = "the stage failed: " .. tostring(rec[4])
+    elseif rec[1] == "dropped" then
+      dropped = rec[4]
+    elseif rec[1] == "kept" then
+      kept[#kept + 1] = rec[2]
+    end
+  end
+  for _, d in ipairs(kept) do
+    for _, f in ipairs(d:flags()) do flags[#flags + 1] = f end
+    for _, t in ipairs(d:tags()) do tags[#tags + 1] = t end
+  end
+  if #wrong == 0 then
+    if spec.dropped ~= nil and (spec.dropped and true or false) ~= (dropped ~= nil) then
+      wrong[#wrong + 1] = spec.dropped and "expected the document dropped; it was kept"
+        or ("expected the document kept; it was dropped (" .. tostring(dropped) .. ")")
+    end
+    if spec.flags ~= nil then
+      local want, got = {}, rules_of(flags)
+      for i, f in ipairs(spec.flags) do want[i] = type(f) == "table" and f.rule or f end
+      if not same_list(want, got) then
+        wrong[#wrong + 1] = sformat("flags: expected %s; got %s", show(want), show(got))
+      end
+    end
+    if spec.tags ~= nil then
+      local want = { table.unpack(spec.tags) }
+      table.sort(want)
+      table.sort(tags)
+      if not same_list(want, tags) then
+        wrong[#wrong + 1] = sformat("tags: expected %s; got %s", show(want), show(tags))
+      end
+    end
+    for k, v in pairs(spec.expect_meta or {}) do
+      local got = kept[1] and kept[1].meta[k]
+      if got ~= v then
+        wrong[#wrong + 1] = sformat("meta.%s: expected %s; got %s", k, tostring(v), tostring(got))
+      end
+    end
+  end
+  if #wrong == 0 then
+    self.counts.passed = self.counts.passed + 1
+  else
+    self.counts.failed = self.counts.failed + 1
+    io.stdout:write(sformat("FAIL %s: %s\n", where, name))
+    for _, w in ipairs(wrong) do io.stdout:write("  " .. w .. "\n") end
+  end
+  return self
+end
+
+-- vigie.test(stage, params) for test files in folder dir.
+local function make_tester(dir, counts)
+  return function(ref, params)
+    local list, impl, origin, name = {}, nil, nil, nil
+    if type(ref) == "function" then
+      impl = ref
+      origin, name = inline_origin(ref)
+    elseif type(ref) == "string" then
+      impl, origin = load_stage_file(ref, dir, "vigie.test")
+      if not impl then error(table.remove(problems), 2) end
+      name = stem(origin)
+    else
+      error("vigie.test: expected a stage file, a stage name or a function", 2)
+    end
+    local st = new_stage(list, name, origin, impl, merge(params), nil)
+    if st.init then
+      local ok, err, tb = call(st.init, st.ctx)
+      if not ok then error(sformat("stage %s: init failed: %s\n%s", name, tostring(err), tb or ""), 2) end
+    end
+    return setmetatable({ list = list, counts = counts }, Tester)
+  end
+end
+
+-- Runs a test file; returns passed, failed; or nil and a message.
+function API.test_file(path)
+  local counts = { passed = 0, failed = 0 }
+  add_root(dirname(path))
+  local env = make_env(dirname(path))
+  env.vigie = setmetatable({ test = make_tester(dirname(path), counts) }, { __index = vigie })
+  local ok, err = run_file(path, env)
+  if not ok then return nil, err end
+  return counts.passed, counts.failed
 end
 
 function API.info()

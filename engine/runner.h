@@ -30,6 +30,9 @@ int vg_cmd_ls(const char *const *inputs, size_t n, const vg_input_opts *o);
 /* vigie cat: decoded, normalized text of every document (or of id). */
 int vg_cmd_cat(const char *const *inputs, size_t n, const vg_input_opts *o,
                const char *id, vg_norm norm);
+/* vigie test: runs stage test files; prints failures and "N passed, N
+ * failed". */
+int vg_cmd_test(const char *const *files, size_t n, int trust);
 /* vigie stats: sums --stats files. */
 int vg_cmd_stats(const char *const *files, size_t n);
 

@@ -340,9 +340,9 @@ static int build_state(vg_worker *w, char **err) {
   lua_getglobal(L, "vigie");
   lua_setfield(L, -2, "vigie");
   lua_createtable(L, 0, 8); /* msgh prelude I cfg */
-  lua_pushstring(L, w->pipeline);
+  lua_pushstring(L, w->pipeline); /* nil for vigie test */
   lua_setfield(L, -2, "pipeline");
-  char *dir = vg_strdup(w->pipeline);
+  char *dir = vg_strdup(w->pipeline ? w->pipeline : ".");
   char *slash = dir ? strrchr(dir, '/') : NULL;
   if (slash) slash == dir ? (void)(slash[1] = '\0') : (void)(*slash = '\0');
   lua_pushstring(L, slash ? dir : ".");
@@ -396,7 +396,7 @@ vg_worker *vg_worker_new(const vg_worker_opts *opts, char **err) {
   w->st.opts_timeout = opts->timeout;
   w->st.opts_memory = opts->lua_memory;
   w->pipeline = vg_strdup(opts->pipeline);
-  if (!w->pipeline || !dup_list(opts->sets, opts->nsets, &w->sets) ||
+  if ((opts->pipeline && !w->pipeline) || !dup_list(opts->sets, opts->nsets, &w->sets) ||
       build_state(w, err) || read_info(w)) {
     if (!*err) *err = vg_strdup("out of memory");
     vg_worker_free(w);
@@ -525,6 +525,31 @@ int vg_worker_process(vg_worker *w, vg_doc *doc, vg_outcome_fn fn, void *ud,
     return rebuild(w, err);
   lua_gc(L, LUA_GCSTEP, 0);
   return 0;
+}
+
+int vg_worker_test(vg_worker *w, const char *file, int *passed, int *failed, char **err) {
+  lua_State *L = w->L;
+  *err = NULL;
+  lua_pushcfunction(L, i_msgh);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, w->api);
+  lua_getfield(L, -1, "test_file");
+  lua_remove(L, -2);
+  lua_pushstring(L, file);
+  int rc = 0;
+  if (lua_pcall(L, 1, 2, -3) != LUA_OK) { /* msgh message */
+    *err = vg_strdup(lua_tostring(L, -1));
+    lua_pop(L, 2);
+    return -1;
+  }
+  if (lua_isnil(L, -2)) {
+    *err = vg_strdup(lua_tostring(L, -1));
+    rc = -1;
+  } else {
+    *passed = (int)lua_tointeger(L, -2);
+    *failed = (int)lua_tointeger(L, -1);
+  }
+  lua_pop(L, 3);
+  return rc;
 }
 
 char *vg_worker_finish(vg_worker *w, json_t **counters) {

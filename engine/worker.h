@@ -23,7 +23,7 @@
 typedef struct vg_worker vg_worker;
 
 typedef struct vg_worker_opts {
-  const char *pipeline;      /* the pipeline file */
+  const char *pipeline;      /* the pipeline file; NULL for vigie test */
   const char *const *sets;   /* "K=V" or "STAGE.K=V", from --set */
   size_t nsets;
   vg_norm norm;              /* for text assigned by stages */
@@ -77,6 +77,11 @@ double vg_worker_stage_seconds(const vg_worker *w, size_t i);
  * and could not be (err set): the worker is then unusable. */
 int vg_worker_process(vg_worker *w, vg_doc *doc, vg_outcome_fn fn, void *ud,
                       char err[VG_ERRLEN]);
+
+/* Runs the stage test file (SPEC section 7) in a worker made with no
+ * pipeline; failing cases are printed on stdout. Returns 0 with the
+ * counts, or -1 with a message (owned) when the file cannot run. */
+int vg_worker_test(vg_worker *w, const char *file, int *passed, int *failed, char **err);
 
 /* Calls every stage's finish; *counters gets {"stage": {"name": n}} (owned
  * by the caller) with the numbers they returned. Problems are returned as a
