@@ -38,6 +38,7 @@ static const char RUN_HELP[] =
     "\n"
     "  -o, --output PATH     where documents go (.jsonl); repeatable; default stdout\n"
     "      --format F        jsonl (default: from the extension)\n"
+    "  -j, --jobs N          worker threads, each with its own Lua state (default: CPUs)\n"
     "      --normalize F     NFC (default), NFKC, NFD, NFKD, none\n"
     "      --set K=V         pipeline parameter; STAGE.K=V for one stage; repeatable\n"
     "      --errors PATH     JSONL line per document failed, skipped or dropped\n"
@@ -103,6 +104,7 @@ enum { OPT_BASE = 256 };
 
 static const struct option RUN_OPTS[] = {
     {"output", required_argument, 0, 'o'},
+    {"jobs", required_argument, 0, 'j'},
     {"format", required_argument, 0, OPT_BASE},
     {"normalize", required_argument, 0, OPT_BASE},
     {"set", required_argument, 0, OPT_BASE},
@@ -147,14 +149,14 @@ static int cmd_run(int argc, char **argv) {
   if (!inputs || !opts) return VIGIE_EXIT_ABORTED;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "-o:h", RUN_OPTS, &idx)) != -1) {
+  while ((c = getopt_long(argc, argv, "-o:j:h", RUN_OPTS, &idx)) != -1) {
     if (c == 'h') {
       fputs(RUN_HELP, stdout);
       goto done;
     } else if (c == 1) {
       inputs[ninputs++] = optarg;
-    } else if (c == 'o') {
-      opts[nopts].name = "output";
+    } else if (c == 'o' || c == 'j') {
+      opts[nopts].name = c == 'o' ? "output" : "jobs";
       opts[nopts++].value = optarg;
     } else if (c == OPT_BASE) {
       opts[nopts].name = RUN_OPTS[idx].name;

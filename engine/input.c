@@ -9,15 +9,14 @@
  * to lives in those buffers or in the reader's id/path/reason buffers, so it
  * is valid until the next call.
  *
- * What is a container is decided by libarchive's bidders: a real archive
- * format is opened as an archive, "raw" behind a compression filter is one
- * compressed document, raw without a filter and "empty" are plain documents.
+ * What is a container is decided by libarchive's bidders (input_detect.c):
+ * a real archive format is opened as an archive, "raw" behind a compression
+ * filter is one compressed document, raw without a filter and "empty" are
+ * plain documents.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "input.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -26,9 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "input_internal.h"
 #include "util.h"
 
-#define BLOCK_SIZE (64 * 1024)      /* read block for files and stdin */
 #define RATIO_FLOOR (1024 * 1024)   /* ratios are checked once this much has been produced */
 #define MAX_HEADER_ERRORS 16        /* consecutive bad headers before an archive is given up */
 #define KEEP_BUF (16 * 1024 * 1024) /* larger buffers are released when their level closes */
@@ -140,178 +139,10 @@ static int oom(vg_input *in, vg_entry *e) {
   return 1;
 }
 
-/* Writes into b the name of an archive entry made safe to show and to
- * write out: backslashes become "/", control bytes (and so NUL) are dropped,
- * a leading drive letter ("C:") and leading slashes are removed, and empty,
- * "." and ".." components are dropped (so "../../etc/x" is "etc/x" and
- * "/abs/y" is "abs/y"). A name left empty becomes "_". The name is
- * libarchive's UTF-8 form when it has one, else its bytes as stored. */
-static void clean_name(vg_buf *b, struct archive_entry *ae) {
-  const char *p = archive_entry_pathname_utf8(ae);
-  if (!p) p = archive_entry_pathname(ae);
-  if (!p) p = "";
-  vg_buf_reset(b);
-  if (((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) && p[1] == ':') p += 2;
-  while (*p) {
-    while (*p == '/' || *p == '\\') p++;
-    if (!*p) break;
-    size_t mark = b->len;
-    if (mark) vg_buf_putc(b, '/');
-    size_t start = b->len;
-    for (; *p && *p != '/' && *p != '\\'; p++)
-      if ((unsigned char)*p >= 0x20 && *p != 0x7f) vg_buf_putc(b, *p);
-    size_t n = b->len - start;
-    const char *c = b->data ? b->data + start : "";
-    if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
-      b->len = mark;
-      if (b->data) b->data[mark] = '\0';
-    }
-  }
-  if (b->len == 0) vg_buf_putc(b, '_');
-}
-
-/* Removes up to `layers` compression suffixes (".gz", ".xz"...) from b,
- * never leaving it empty. */
-static void strip_suffixes(vg_buf *b, int layers) {
-  static const char *const suf[] = {".gz", ".gzip", ".xz", ".zst", ".zstd",
-                                    ".bz2", ".bz", ".lz", ".lzma", ".lz4",
-                                    ".Z", ".z", NULL};
-  for (; layers > 0 && b->data; layers--) {
-    int hit = 0;
-    for (int i = 0; suf[i] && !hit; i++) {
-      size_t k = strlen(suf[i]);
-      if (b->len > k && strcmp(b->data + b->len - k, suf[i]) == 0 &&
-          b->data[b->len - k - 1] != '/') {
-        b->len -= k;
-        b->data[b->len] = '\0';
-        hit = 1;
-      }
-    }
-    if (!hit) break;
-  }
-}
-
 /* "root/rel", without doubling the slash after "/" . Returns owned. */
 static char *join(const char *root, const char *rel) {
   size_t n = strlen(root);
   return vg_asprintf("%s%s%s", root, n && root[n - 1] == '/' ? "" : "/", rel);
-}
-
-/* ---- libarchive ------------------------------------------------------- */
-
-/* How open_reader builds its reader. */
-enum {
-  OPEN_ALL,     /* every format below */
-  OPEN_NO_ISO,  /* without iso9660, whose bidder reads 48 KiB ahead: a short
-                   truncated stream fails there before any entry is read */
-  OPEN_RAW_ONLY /* the bytes as one stream: for an "archive" without entries */
-};
-
-/* Opens a libarchive reader over the file fs, else the buffer mem[0..len),
- * else standard input; *pa gets it (NULL when out of memory) and must be
- * freed by the caller. Formats: every one but mtree (which matches ordinary
- * text), plus raw (anything else, as one stream) and empty. Filters: every
- * one linked in-process. Left out: the uu filter (it decodes "begin 644"
- * blocks found in ordinary text) and filters that would run an external
- * program (lrzip, lzop, grzip; bzip2/xz/zstd/lz4/gzip when their library is
- * missing): the reader never forks. Returns archive_read_open's status. */
-static int open_reader(struct archive **pa, int mode, const char *fs, const void *mem,
-                       size_t len) {
-  struct archive *a = *pa = archive_read_new();
-  if (!a) return ARCHIVE_FATAL;
-  if (archive_zlib_version()) archive_read_support_filter_gzip(a);
-  if (archive_bzlib_version()) archive_read_support_filter_bzip2(a);
-  if (archive_liblzma_version()) {
-    archive_read_support_filter_xz(a);
-    archive_read_support_filter_lzma(a);
-    archive_read_support_filter_lzip(a);
-  }
-  if (archive_libzstd_version()) archive_read_support_filter_zstd(a);
-  if (archive_liblz4_version()) archive_read_support_filter_lz4(a);
-  archive_read_support_filter_compress(a);
-  archive_read_support_filter_rpm(a);
-  if (mode != OPEN_RAW_ONLY) {
-    archive_read_support_format_7zip(a);
-    archive_read_support_format_ar(a);
-    archive_read_support_format_cab(a);
-    archive_read_support_format_cpio(a);
-    archive_read_support_format_empty(a);
-    if (mode == OPEN_ALL) archive_read_support_format_iso9660(a);
-    archive_read_support_format_lha(a);
-    archive_read_support_format_rar(a);
-    archive_read_support_format_rar5(a);
-    archive_read_support_format_tar(a);
-    archive_read_support_format_warc(a);
-    archive_read_support_format_xar(a);
-    archive_read_support_format_zip(a);
-  }
-  archive_read_support_format_raw(a);
-  if (fs) return archive_read_open_filename(a, fs, BLOCK_SIZE);
-  if (mem) return archive_read_open_memory(a, mem, len);
-  return archive_read_open_fd(a, 0, BLOCK_SIZE);
-}
-
-/* Whether a failed open is the system's doing (a missing or unreadable
- * file) rather than the bytes' (a bad compressed stream). */
-static int system_error(int err) {
-  return err > 0 && err != EILSEQ && err != EINVAL;
-}
-
-/* A format that holds entries (not raw, empty, mtree, or none yet). */
-static int is_container(struct archive *a) {
-  int f = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
-  return f != 0 && f != ARCHIVE_FORMAT_RAW && f != ARCHIVE_FORMAT_EMPTY &&
-         f != ARCHIVE_FORMAT_MTREE;
-}
-
-/* Whether a's first header (status r) found an archive without entries.
- * Its bytes are then read again as one stream rather than dropped: they
- * may be no archive at all (libarchive's tar reader takes a block of zero
- * bytes for the end of an archive; "!<arch>" may start a text), and a
- * real empty archive then shows as what it is, a small binary document. */
-static int no_entries(struct archive *a, int r) { return r == ARCHIVE_EOF && is_container(a); }
-
-/* Opens what fs/mem names (see open_reader) and reads its first header into
- * *ae, retrying the ways OPEN_NO_ISO and OPEN_RAW_ONLY say. Returns the
- * header's status; on a failed open, returns ARCHIVE_FATAL - 1 with *pa
- * still set (for its error) and *open_err set to archive_errno. Standard
- * input cannot be reopened: it gets one try. */
-static int open_first(struct archive **pa, const char *fs, const void *mem, size_t len,
-                      struct archive_entry **ae, int *open_err) {
-  int mode = OPEN_ALL;
-  for (;;) {
-    int r = open_reader(pa, mode, fs, mem, len);
-    if (!*pa) return ARCHIVE_FATAL - 1;
-    int reopen = fs || mem;
-    if (r != ARCHIVE_OK) {
-      *open_err = archive_errno(*pa);
-      if (mode != OPEN_ALL || !reopen || system_error(*open_err)) return ARCHIVE_FATAL - 1;
-      mode = OPEN_NO_ISO;
-    } else {
-      r = archive_read_next_header(*pa, ae);
-      if (!no_entries(*pa, r) || mode == OPEN_RAW_ONLY || !reopen) return r;
-      mode = OPEN_RAW_ONLY;
-    }
-    archive_read_free(*pa);
-    *pa = NULL;
-  }
-}
-
-/* Whether libarchive skips the rest of an entry without decompressing it:
- * formats that store bytes as they are, and zip when it can seek (it then
- * knows each entry's compressed size). Elsewhere the reader reads the rest
- * through itself, so that the archive's ratio is watched while it does. */
-static int cheap_skip(struct archive *a, int seekable) {
-  if (archive_filter_count(a) > 1) return 0;
-  switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
-    case ARCHIVE_FORMAT_TAR:
-    case ARCHIVE_FORMAT_CPIO:
-    case ARCHIVE_FORMAT_AR:
-    case ARCHIVE_FORMAT_ISO9660:
-    case ARCHIVE_FORMAT_WARC: return 1;
-    case ARCHIVE_FORMAT_ZIP: return seekable;
-    default: return 0;
-  }
 }
 
 /* The whole archive's ratio so far: entry bytes produced over bytes
@@ -346,10 +177,11 @@ static int check_ratio(const vg_input *in, struct archive *a, level *L, uint64_t
 /* Reads the current entry of a into b (reset first), keeping at most
  * max_doc_bytes: one byte more and it stops with RD_TOO_LARGE. Blocks come
  * from archive_read_data_block; holes between them (sparse entries) are
- * filled with zeros, and so is a trailing hole up to the entry's size
- * (hint, -1 when unknown) -- but never past it: the offset libarchive gives
- * at the end of an entry is not trusted (its xar reader reports the offset
- * in the whole heap there, which archive_read_data turns into zeros).
+ * filled with zeros, and so is a trailing hole, up to where libarchive says
+ * the entry ends but never past its size in the header (hint, -1 when
+ * unknown): either may be wrong (libarchive's xar reader gives the offset
+ * in the whole heap there, and archive_read_data pads entries with zeros
+ * up to it; a damaged header can claim any size).
  * Ratio: once more than RATIO_FLOOR bytes were produced, bytes produced
  * over bytes consumed from a's source since `base` (its position when the
  * entry started; 0 for a single compressed stream) over max_ratio stops with
@@ -370,7 +202,17 @@ static int read_data(const vg_input *in, struct archive *a, vg_buf *b, level *L,
     size_t n;
     la_int64_t off;
     int r = archive_read_data_block(a, &blk, &n, &off);
-    if (r == ARCHIVE_EOF) break;
+    if (r == ARCHIVE_EOF) {
+      if (hint >= 0 && off > hint) off = hint;
+      if (hint >= 0 && off > 0 && (uint64_t)off > b->len) { /* a trailing hole */
+        size_t gap = (size_t)off - b->len;
+        if (vg_buf_reserve(b, gap)) return RD_NOMEM;
+        memset(b->data + b->len, 0, gap);
+        b->len += gap;
+        b->data[b->len] = '\0';
+      }
+      return RD_OK;
+    }
     if (r < ARCHIVE_OK) {
       *err = r;
       return RD_ERROR;
@@ -393,14 +235,6 @@ static int read_data(const vg_input *in, struct archive *a, vg_buf *b, level *L,
     int rs = check_ratio(in, a, L, b->len, &base, &p0, ratio);
     if (rs != RD_OK) return rs;
   }
-  if (hint > 0 && b->len < (uint64_t)hint) { /* a trailing hole */
-    size_t gap = (size_t)hint - b->len;
-    if (vg_buf_reserve(b, gap)) return RD_NOMEM;
-    memset(b->data + b->len, 0, gap);
-    b->len += gap;
-    b->data[b->len] = '\0';
-  }
-  return RD_OK;
 }
 
 /* ---- levels ----------------------------------------------------------- */
@@ -453,7 +287,7 @@ static int push_level(vg_input *in, struct archive *a, const char *id,
   L->pending = first;
   L->pending_r = r;
   L->has_pending = 1;
-  L->cheap_skip = cheap_skip(a, seekable);
+  L->cheap_skip = vg_input_cheap_skip(a, seekable);
   in->nlv++;
   return 0;
 }
@@ -492,10 +326,10 @@ static int report_read(vg_input *in, vg_entry *e, struct archive *a, level *L,
                  ratio, in->o.max_ratio);
       if (L) L->drain = !L->cheap_skip;
       return yield(in, e, VG_ENTRY_SKIP, "ratio", NULL);
-    case RD_LEVEL_RATIO:
+    case RD_LEVEL_RATIO: /* only with L */
       set_reason(in, "%s expands %.0f times its compressed size, over --max-ratio %g: "
-                 "the rest of it is not read", L->id, ratio, in->o.max_ratio);
-      L->closing = 1;
+                 "the rest of it is not read", L ? L->id : "the archive", ratio, in->o.max_ratio);
+      if (L) L->closing = 1;
       return yield(in, e, VG_ENTRY_SKIP, "ratio", NULL);
     case RD_ERROR:
       if (L) {
@@ -557,66 +391,19 @@ static int single_doc(vg_input *in, vg_entry *e, struct archive *a, vg_buf *b) {
   return report_read(in, e, a, NULL, rs, ratio, err, what);
 }
 
-/* Whether libarchive might take p[0..n) for an archive or a compressed
- * stream: the signatures its bidders look for (formats and filters that
- * open_reader enables). A "no" saves building a reader for every ordinary
- * document found in an archive, which costs more than reading it; a "yes"
- * is only a hint, libarchive decides. Text never matches, save text that
- * starts like a cpio header ("0707"), a WARC record, an ar archive, or
- * has "-l" at offset 2 (lha). */
-static int maybe_container(const unsigned char *p, size_t n) {
-  static const struct { const char *m; size_t n; } magic[] = {
-      {"\x1f\x8b", 2},   {"\x1f\x9d", 2},         {"BZh", 3},          /* gzip compress bzip2 */
-      {"\xfd" "7zXZ", 5}, {"LZIP", 4},            {"\x28\xb5\x2f\xfd", 4}, /* xz lzip zstd */
-      {"\x04\x22\x4d\x18", 4}, {"\x02\x21\x4c\x18", 4},                /* lz4, legacy lz4 */
-      {"\xed\xab\xee\xdb", 4},                                        /* rpm */
-      {"7z\xbc\xaf", 4}, {"!<arch>", 7}, {"MSCF", 4}, {"0707", 4},    /* 7z ar cab cpio */
-      {"\x71\xc7", 2},   {"\xc7\x71", 2}, {"Rar!", 4}, {"WARC/", 5},  /* cpio rar warc */
-      {"xar!", 4},       {"PK", 2},                                   /* xar zip */
-      {"MZ", 2},         {"\x7f" "ELF", 4}};  /* self-extracting 7z, rar, cab, lha */
-  for (size_t i = 0; i < sizeof magic / sizeof *magic; i++)
-    if (n >= magic[i].n && memcmp(p, magic[i].m, magic[i].n) == 0) return 1;
-  if (n >= 4 && (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18)
-    return 1; /* zstd skippable frame */
-  if (n >= 7 && p[2] == '-' && p[3] == 'l') return 1; /* lha "-lh5-" */
-  if (n >= 13 && p[1] == 0) return 1; /* lzma: its dictionary size starts with a zero byte */
-  if (n >= 512) { /* tar: a zero block, or a header whose checksum holds */
-    unsigned long usum = 0, want = 0;
-    long ssum = 0;
-    int zero = 1, digits = 0;
-    for (size_t i = 0; i < 512; i++) {
-      unsigned char c = i >= 148 && i < 156 ? ' ' : p[i];
-      usum += c;
-      ssum += (signed char)c;
-      if (p[i]) zero = 0;
-    }
-    if (zero) return 1;
-    size_t i = 148;
-    while (i < 156 && (p[i] == ' ' || p[i] == '\t')) i++;
-    for (; i < 156 && p[i] >= '0' && p[i] <= '7'; i++, digits++) want = want * 8 + (p[i] - '0');
-    if (digits && (want == usum || (long)want == ssum)) return 1;
-  }
-  if (n >= 32774 && memcmp(p + 32769, "CD001", 5) == 0) return 1; /* iso9660 */
-  size_t tail = n < 66000 ? n : 66000; /* zip's end record, after a prefix */
-  for (const unsigned char *q = p + n - tail; (q = memchr(q, 'P', (size_t)(p + n - q)));
-       q++)
-    if (p + n - q >= 4 && q[1] == 'K' && q[2] == 5 && q[3] == 6) return 1;
-  return 0;
-}
-
 /* The bytes of L's current entry are in L->data; id and path are set.
  * Opens them with libarchive to see what they are: a nested archive is
  * pushed as a new level (or skipped past max_depth), a compressed stream is
  * decompressed into L->sub, anything else is a document. Returns 1 when *e
- * was filled, 0 when a level was pushed (or an empty archive ignored). */
+ * was filled, 0 when a level was pushed. */
 static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
   level *L = &in->lv[li];
-  if (!maybe_container((const unsigned char *)L->data.data, L->data.len))
+  if (!vg_input_maybe_container((const unsigned char *)L->data.data, L->data.len))
     return yield(in, e, VG_ENTRY_DOC, NULL, &L->data);
   struct archive *b = NULL;
   struct archive_entry *ae = NULL;
   int oerr = 0;
-  int r = open_first(&b, NULL, L->data.data, L->data.len, &ae, &oerr);
+  int r = vg_input_open(&b, NULL, L->data.data, L->data.len, &ae, &oerr);
   if (!b) return oom(in, e);
   if (r < ARCHIVE_FATAL) { /* only a filter can fail here: a bad compressed stream */
     set_reason(in, "%s", lib_msg(b));
@@ -624,7 +411,7 @@ static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
     return yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
   }
   int nf = archive_filter_count(b);
-  if (is_container(b)) {
+  if (vg_input_is_container(b)) {
     if (r == ARCHIVE_EOF) {
       archive_read_free(b);
       return 0;
@@ -659,7 +446,7 @@ static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
     return 0;
   }
   if (nf > 1) {
-    strip_suffixes(&in->path, nf - 1);
+    vg_input_strip_suffixes(&in->path, nf - 1);
     int rr;
     if (r == ARCHIVE_EOF) {
       vg_buf_reset(&L->sub);
@@ -714,7 +501,7 @@ static int step_level(vg_input *in, vg_entry *e) {
     return yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
   }
   L->nerr = 0;
-  clean_name(&L->last, ae);
+  vg_input_clean_name(&L->last, ae);
   set_buf(&in->path, L->last.data);
   vg_buf_reset(&in->id);
   vg_buf_printf(&in->id, "%s!%s", L->id, L->last.data);
@@ -771,7 +558,8 @@ static int step_level(vg_input *in, vg_entry *e) {
  * compressed file's path is made from (its suffix removed), st its stat
  * (NULL for stdin). Its first header decides: an archive becomes level 0,
  * anything else is yielded as one document (or a problem). Returns 1 when
- * *e was filled, 0 when an archive was opened or had no entries. */
+ * *e was filled, 0 when an archive was opened (or, on standard input, which
+ * cannot be read twice, had no entries). */
 static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
                      const char *ppath, const char *cname, const struct stat *st) {
   set_buf(&in->id, id);
@@ -784,7 +572,7 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
   struct archive *a = NULL;
   struct archive_entry *ae = NULL;
   int oerr = 0;
-  int r = open_first(&a, fs, NULL, 0, &ae, &oerr);
+  int r = vg_input_open(&a, fs, NULL, 0, &ae, &oerr);
   if (!a) return oom(in, e);
   if (r < ARCHIVE_FATAL) {
     char eb[128];
@@ -795,11 +583,11 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
     archive_read_free(a);
     return yield(in, e, VG_ENTRY_ERROR,
                  oerr == ENOENT || oerr == ENOTDIR ? "missing"
-                 : system_error(oerr)             ? "unreadable"
+                 : vg_input_system_error(oerr)             ? "unreadable"
                                                   : "damaged",
                  NULL);
   }
-  if (is_container(a)) {
+  if (vg_input_is_container(a)) {
     int rr = 0;
     if (r == ARCHIVE_EOF) {
       rr = 0;
@@ -821,7 +609,7 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
   int nf = archive_filter_count(a);
   if (nf > 1) {
     set_buf(&in->path, cname);
-    strip_suffixes(&in->path, nf - 1);
+    vg_input_strip_suffixes(&in->path, nf - 1);
   }
   level *L0 = &in->lv[0];
   int rr;

@@ -12,9 +12,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stdatomic.h>
 #include <xxhash.h>
 
 #include "json_out.h"
+#include "pool.h"
 #include "runner.h"
 #include "summary.h"
 #include "vigie.h"
@@ -77,13 +79,20 @@ struct vigie_run {
   int shard_by_input;
   char err[VG_ERRLEN];
 
+  size_t jobs;
+
   /* while running */
-  vg_worker *worker;
+  vg_worker **workers; /* one per thread; workers[0] also answers questions */
+  vg_buf *scratch;     /* one per worker */
+  vg_norm run_norm;
+  vg_worker *worker;   /* workers[0] */
   vg_writer **writers;
   size_t nwriters;
   vg_writer *errors, *rejects;
   vg_summary sum;
-  int aborted;       /* --fail-fast, on_error = "abort", a write error */
+  atomic_int aborted; /* --fail-fast, on_error = "abort", a write error */
+  double t0, last_progress;
+  uint64_t read_inputs, read_entries;
   char abort_msg[VG_ERRLEN];
 };
 
@@ -166,6 +175,11 @@ int vigie_run_option(vigie_run *r, const char *name, const char *v) {
   if (IS("normalize")) {
     if (vg_norm_parse(v, &r->norm)) BAD("NFC, NFKC, NFD, NFKD or none");
     r->norm_set = 1;
+    return 0;
+  }
+  if (IS("jobs")) {
+    if (parse_uint(v, &u) || u < 1 || u > 256) BAD("a number of worker threads from 1 to 256");
+    r->jobs = (size_t)u;
     return 0;
   }
   if (IS("limit")) {
@@ -251,10 +265,29 @@ vg_doc *vg_entry_doc(const vg_entry *e, vg_norm norm, vg_buf *scratch) {
   return d;
 }
 
+/* Stops the run (any thread); the first reason given is the one told. */
 static void abort_run(vigie_run *r, const char *fmt, const char *a, const char *b) {
-  if (r->aborted) return;
-  r->aborted = 1;
+  if (atomic_exchange(&r->aborted, 1)) return;
   snprintf(r->abort_msg, sizeof r->abort_msg, fmt, a, b);
+}
+
+/* The progress line on stderr: at most twice a second, and once at the
+ * end (final) to clear it. Collector thread only. */
+static void progress(vigie_run *r, int final) {
+  if (!r->progress) return;
+  double now = vg_now();
+  if (!final && now - r->last_progress < 0.5) return;
+  r->last_progress = now;
+  if (final) {
+    fputs("\r\033[K", stderr);
+    return;
+  }
+  double secs = now - r->t0;
+  char hb[32];
+  fprintf(stderr, "\r\033[Kvigie: %llu documents, %s, %.1f MB/s, kept %llu, failed %llu",
+          (unsigned long long)(r->sum.docs + r->sum.skipped), vg_human_bytes(r->sum.bytes, hb),
+          secs > 0 ? (double)r->sum.bytes / 1048576.0 / secs : 0.0,
+          (unsigned long long)r->sum.kept, (unsigned long long)r->sum.failed);
 }
 
 static void write_error(vigie_run *r, const char *id, const char *kind,
@@ -274,49 +307,6 @@ static void report_failure(vigie_run *r, const char *id, const char *kind,
   vg_summary_problem(&r->sum, key, id, text ? text : reason);
   free(text);
   write_error(r, id, kind, stage, reason);
-}
-
-static void on_outcome(void *ud, const vg_outcome *o) {
-  vigie_run *r = ud;
-  char err[VG_ERRLEN];
-  switch (o->kind) {
-    case VG_OUT_KEPT:
-      r->sum.kept++;
-      if (o->doc->nflags) r->sum.flagged_docs++;
-      r->sum.flags += o->doc->nflags;
-      for (size_t i = 0; i < o->doc->nflags; i++)
-        vg_counts_add(&r->sum.flags_by, o->doc->flags[i].rule, 1);
-      for (size_t i = 0; i < r->nwriters && !r->aborted; i++)
-        if (vg_writer_doc(r->writers[i], o->doc, NULL, err)) abort_run(r, "%s%s", err, "");
-      break;
-    case VG_OUT_DROPPED: {
-      r->sum.dropped++;
-      char *key = strcmp(o->reason, o->stage) ? vg_asprintf("%s: %s", o->stage, o->reason)
-                                              : vg_strdup(o->stage);
-      if (key) vg_counts_add(&r->sum.dropped_by, key, 1);
-      free(key);
-      write_error(r, o->doc_id, "dropped", o->stage, o->reason);
-      if (r->rejects && vg_writer_doc(r->rejects, o->doc, o->reason, err))
-        abort_run(r, "%s%s", err, "");
-      break;
-    }
-    case VG_OUT_ABORT:
-    case VG_OUT_FAILED:
-      r->sum.failed++;
-      vg_counts_add(&r->sum.failed_by, o->stage, 1);
-      report_failure(r, o->doc_id, "failed", o->stage, o->reason);
-      if (o->kind == VG_OUT_ABORT)
-        abort_run(r, "stage %s asked to abort the run (on_error = \"abort\"): %s", o->stage,
-                  o->reason);
-      else if (r->fail_fast)
-        abort_run(r, "--fail-fast: %s failed in stage %s", o->doc_id, o->stage);
-      break;
-    case VG_OUT_ERROR_KEPT:
-      r->sum.errors_kept++;
-      report_failure(r, o->doc_id, "error", o->stage, o->reason);
-      break;
-  }
-  vg_doc_free(o->doc);
 }
 
 /* 1 when the document (or input) id belongs to this shard. */
@@ -428,12 +418,188 @@ static int write_stats(vigie_run *r, const char *const *names, const double *sec
   return rc;
 }
 
-/* The loop: every entry of every input through the stages. */
-static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs, vg_norm norm) {
-  vg_buf scratch = {0};
+/* ---- the loop: reader (this thread) -> workers -> collector ---- */
+
+/* What a worker made of one entry. Strings owned. */
+typedef struct result {
+  vg_outcome_kind kind;
+  vg_doc *doc; /* owned until written */
+  char *doc_id, *stage, *reason, *detail;
+} result;
+
+/* One entry on its way through the pool. */
+typedef struct item {
+  vg_entry_kind kind;
+  char *id, *source, *path, *skip, *reason;
+  unsigned char *data;
+  size_t size;
+  int64_t mtime;
+  int has_mtime;
+  int binary;       /* set by the worker */
+  int oom;          /* the worker ran out of memory on it */
+  result *res;
+  size_t nres, capres;
+  char werr[VG_ERRLEN]; /* a worker that cannot go on */
+} item;
+
+static void item_free(item *it) {
+  for (size_t i = 0; i < it->nres; i++) {
+    vg_doc_free(it->res[i].doc);
+    free(it->res[i].doc_id);
+    free(it->res[i].stage);
+    free(it->res[i].reason);
+    free(it->res[i].detail);
+  }
+  free(it->res);
+  free(it->id);
+  free(it->source);
+  free(it->path);
+  free(it->skip);
+  free(it->reason);
+  free(it->data);
+  free(it);
+}
+
+/* A copy of the entry the reader lent us. NULL when out of memory. */
+static item *item_from_entry(const vg_entry *e) {
+  item *it = calloc(1, sizeof *it);
+  if (!it) return NULL;
+  it->kind = e->kind;
+  it->id = vg_strdup(e->id);
+  it->source = vg_strdup(e->source);
+  it->path = vg_strdup(e->path);
+  it->skip = vg_strdup(e->skip);
+  it->reason = vg_strdup(e->reason);
+  it->size = e->size;
+  it->mtime = e->mtime;
+  it->has_mtime = e->has_mtime;
+  if (e->kind == VG_ENTRY_DOC) {
+    it->data = malloc(e->size ? e->size : 1);
+    if (it->data && e->size) memcpy(it->data, e->data, e->size);
+  }
+  if (!it->id || (e->kind == VG_ENTRY_DOC && !it->data)) {
+    item_free(it);
+    return NULL;
+  }
+  return it;
+}
+
+/* Worker callback: keeps a copy of each outcome in the item. */
+static void collect(void *ud, const vg_outcome *o) {
+  item *it = ud;
+  if (it->nres == it->capres) {
+    size_t cap = it->capres ? it->capres * 2 : 2;
+    result *p = realloc(it->res, cap * sizeof *p);
+    if (!p) {
+      it->oom = 1;
+      vg_doc_free(o->doc);
+      return;
+    }
+    it->res = p;
+    it->capres = cap;
+  }
+  result *res = &it->res[it->nres++];
+  res->kind = o->kind;
+  res->doc = o->doc;
+  res->doc_id = vg_strdup(o->doc_id ? o->doc_id : it->id);
+  res->stage = vg_strdup(o->stage);
+  res->reason = vg_strdup(o->reason);
+  res->detail = vg_strdup(o->detail);
+}
+
+static void work(void *ctx, size_t w, void *p) {
+  vigie_run *r = ctx;
+  item *it = p;
+  if (it->kind != VG_ENTRY_DOC || atomic_load(&r->aborted)) return;
+  if (vg_text_is_binary(it->data, it->size)) {
+    it->binary = 1;
+    return;
+  }
+  vg_entry e = {VG_ENTRY_DOC, it->id, it->source, it->path, it->data, it->size,
+                it->mtime, it->has_mtime, NULL, NULL};
+  vg_doc *d = vg_entry_doc(&e, r->run_norm, &r->scratch[w]);
+  free(it->data); /* the text is decoded: the raw bytes are not needed */
+  it->data = NULL;
+  if (!d) {
+    it->oom = 1;
+    return;
+  }
+  if (vg_worker_process(r->workers[w], d, collect, it, it->werr)) abort_run(r, "%s%s", it->werr, "");
+}
+
+/* The collector: everything that happened to one entry, in input order. */
+static void done(void *ctx, void *p) {
+  vigie_run *r = ctx;
+  item *it = p;
   char err[VG_ERRLEN];
+  if (it->kind == VG_ENTRY_ERROR) {
+    r->sum.input_errors++;
+    report_failure(r, it->id, "failed", "input", it->reason);
+  } else if (it->kind == VG_ENTRY_SKIP || it->binary) {
+    const char *why = it->binary ? "binary" : it->skip;
+    r->sum.skipped++;
+    vg_counts_add(&r->sum.skipped_by, why, 1);
+    write_error(r, it->id, "skipped", "input",
+                it->binary ? "binary content (NUL bytes in the first 8 KiB)" : it->reason);
+  } else if (it->oom) {
+    abort_run(r, "%s: %s", it->id, "out of memory");
+  } else if (it->nres || !atomic_load(&r->aborted)) {
+    r->sum.docs++;
+    r->sum.bytes += it->size;
+  }
+  for (size_t i = 0; i < it->nres; i++) {
+    result *o = &it->res[i];
+    switch (o->kind) {
+      case VG_OUT_KEPT:
+        r->sum.kept++;
+        if (o->doc->nflags) r->sum.flagged_docs++;
+        r->sum.flags += o->doc->nflags;
+        for (size_t k = 0; k < o->doc->nflags; k++)
+          vg_counts_add(&r->sum.flags_by, o->doc->flags[k].rule, 1);
+        for (size_t k = 0; k < r->nwriters && !atomic_load(&r->aborted); k++)
+          if (vg_writer_doc(r->writers[k], o->doc, NULL, err)) abort_run(r, "%s%s", err, "");
+        break;
+      case VG_OUT_DROPPED: {
+        r->sum.dropped++;
+        char *key = strcmp(o->reason, o->stage) ? vg_asprintf("%s: %s", o->stage, o->reason)
+                                                : vg_strdup(o->stage);
+        if (key) vg_counts_add(&r->sum.dropped_by, key, 1);
+        free(key);
+        write_error(r, o->doc_id, "dropped", o->stage, o->reason);
+        if (r->rejects && !atomic_load(&r->aborted) && vg_writer_doc(r->rejects, o->doc, o->reason, err))
+          abort_run(r, "%s%s", err, "");
+        break;
+      }
+      case VG_OUT_ABORT:
+      case VG_OUT_FAILED:
+        r->sum.failed++;
+        vg_counts_add(&r->sum.failed_by, o->stage, 1);
+        report_failure(r, o->doc_id, "failed", o->stage, o->reason);
+        if (o->kind == VG_OUT_ABORT)
+          abort_run(r, "stage %s asked to abort the run (on_error = \"abort\"): %s", o->stage,
+                    o->reason);
+        else if (r->fail_fast)
+          abort_run(r, "--fail-fast: %s failed in stage %s", o->doc_id, o->stage);
+        break;
+      case VG_OUT_ERROR_KEPT:
+        r->sum.errors_kept++;
+        report_failure(r, o->doc_id, "error", o->stage, o->reason);
+        break;
+    }
+  }
+  item_free(it);
+  progress(r, 0);
+}
+
+/* Every entry of every input through the pool. */
+static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) {
   uint64_t taken = 0;
-  for (size_t k = 0; k < ninputs && !r->aborted && !vg_stop_requested; k++) {
+  vg_pool *pool = vg_pool_new(r->jobs, 4 * r->jobs + 4, work, done, r);
+  if (!pool) {
+    abort_run(r, "%s%s", "cannot start the worker threads", "");
+    return;
+  }
+  for (size_t k = 0; k < ninputs && !atomic_load(&r->aborted) && !vg_stop_requested; k++) {
     if (r->shard_by_input && !in_shard(r, inputs[k])) continue;
     vg_input *in = vg_input_new(&inputs[k], 1, &r->in);
     if (!in) {
@@ -441,128 +607,199 @@ static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs, 
       break;
     }
     vg_entry e;
-    while (!r->aborted && !vg_stop_requested && (!r->limit || taken < r->limit) &&
+    while (!atomic_load(&r->aborted) && !vg_stop_requested && (!r->limit || taken < r->limit) &&
            vg_input_next(in, &e)) {
       if (!r->shard_by_input && !in_shard(r, e.id)) continue;
-      if (e.kind == VG_ENTRY_ERROR) {
-        r->sum.input_errors++;
-        report_failure(r, e.id, "failed", "input", e.reason);
-        continue;
-      }
-      if (e.kind == VG_ENTRY_SKIP || vg_text_is_binary(e.data, e.size)) {
-        const char *why = e.kind == VG_ENTRY_SKIP ? e.skip : "binary";
-        r->sum.skipped++;
-        vg_counts_add(&r->sum.skipped_by, why, 1);
-        write_error(r, e.id, "skipped", "input",
-                    e.kind == VG_ENTRY_SKIP ? e.reason
-                                            : "binary content (NUL bytes in the first 8 KiB)");
-        taken++;
-        continue;
-      }
-      vg_doc *d = vg_entry_doc(&e, norm, &scratch);
-      if (!d) {
+      if (e.kind != VG_ENTRY_ERROR) taken++;
+      item *it = item_from_entry(&e);
+      if (!it || vg_pool_submit(pool, it)) {
+        if (it) item_free(it);
         abort_run(r, "%s: %s", e.id, "out of memory");
         break;
       }
-      r->sum.docs++;
-      r->sum.bytes += e.size;
-      taken++;
-      if (vg_worker_process(r->worker, d, on_outcome, r, err)) abort_run(r, "%s%s", err, "");
     }
-    r->sum.inputs += vg_input_count_inputs(in);
-    r->sum.entries += vg_input_count_entries(in);
+    r->read_inputs += vg_input_count_inputs(in);
+    r->read_entries += vg_input_count_entries(in);
     vg_input_free(in);
     if (r->limit && taken >= r->limit) break;
   }
-  vg_buf_free(&scratch);
+  vg_pool_free(pool);
+  progress(r, 1);
+}
+
+/* Frees the workers and their scratch buffers. */
+static void free_workers(vigie_run *r) {
+  for (size_t i = 0; r->workers && i < r->jobs; i++) {
+    vg_worker_free(r->workers[i]);
+    vg_buf_free(&r->scratch[i]);
+  }
+  free(r->workers);
+  free(r->scratch);
+  r->workers = NULL;
+  r->scratch = NULL;
+  r->worker = NULL;
+}
+
+/* Sums what a worker's finish() returned into total (numbers only). */
+static void add_counters(json_t *total, json_t *add) {
+  const char *stage, *k;
+  json_t *c, *v;
+  json_object_foreach(add, stage, c) {
+    json_t *t = json_object_get(total, stage);
+    if (!t) {
+      json_object_set(total, stage, c);
+      continue;
+    }
+    json_object_foreach(c, k, v) {
+      json_t *old = json_object_get(t, k);
+      if (!old) json_object_set(t, k, v);
+      else if (json_is_integer(old) && json_is_integer(v))
+        json_object_set_new(t, k, json_integer(json_integer_value(old) + json_integer_value(v)));
+      else
+        json_object_set_new(t, k, json_real(json_number_value(old) + json_number_value(v)));
+    }
+  }
+}
+
+/* Loads the pipeline in one worker per job (first, when given, is worker
+ * 0 already loaded). Returns 0 or an exit status. */
+static int start_workers(vigie_run *r, vg_worker *first) {
+  char *problems = NULL;
+  if (!r->jobs) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    r->jobs = n > 0 ? (size_t)n : 1;
+  }
+  r->workers = calloc(r->jobs, sizeof *r->workers);
+  r->scratch = calloc(r->jobs, sizeof *r->scratch);
+  if (!r->workers || !r->scratch) {
+    vg_worker_free(first);
+    return VIGIE_EXIT_ABORTED;
+  }
+  r->workers[0] = first;
+  for (size_t i = first ? 1 : 0; i < r->jobs; i++) {
+    vg_worker_opts wo = {r->pipeline, (const char *const *)r->sets.v, r->sets.n, r->norm,
+                         r->trust, (int)i, r->timeout, (size_t)r->lua_memory};
+    r->workers[i] = vg_worker_new(&wo, &problems);
+    if (!r->workers[i]) {
+      fprintf(stderr, "vigie: %s: the pipeline cannot run:\n%s\n", r->pipeline,
+              problems ? problems : "out of memory");
+      free(problems);
+      return VIGIE_EXIT_USAGE;
+    }
+  }
+  r->worker = r->workers[0];
+  return 0;
 }
 
 int vigie_run_exec(vigie_run *r) {
-  double t0 = vg_now();
-  char *problems = NULL;
-  vg_worker_opts wo = {r->pipeline, (const char *const *)r->sets.v, r->sets.n, r->norm,
-                       r->trust, 0, r->timeout, (size_t)r->lua_memory};
-  r->worker = vg_worker_new(&wo, &problems);
-  if (!r->worker) {
-    fprintf(stderr, "vigie: %s: the pipeline cannot run:\n%s\n", r->pipeline,
-            problems ? problems : "out of memory");
-    free(problems);
-    return VIGIE_EXIT_USAGE;
+  r->t0 = vg_now();
+  /* the first worker tells what the pipeline says; the others load it after */
+  size_t jobs = r->jobs;
+  r->jobs = 1;
+  int status = start_workers(r, NULL);
+  r->jobs = jobs;
+  if (status) {
+    free_workers(r);
+    return status;
   }
   vg_norm norm = r->norm;
   const char *pn = vg_worker_normalize(r->worker);
   if (!r->norm_set && pn && vg_norm_parse(pn, &norm)) {
     fprintf(stderr, "vigie: %s: normalize = \"%s\": expected NFC, NFKC, NFD, NFKD or none\n",
             r->pipeline, pn);
-    vg_worker_free(r->worker);
+    free_workers(r);
     return VIGIE_EXIT_USAGE;
   }
-  vg_worker_set_norm(r->worker, norm);
+  r->run_norm = norm;
 
   const char *const *inputs = (const char *const *)r->inputs.v;
   size_t ninputs = r->inputs.n;
-  const char **pin = NULL;
+  strlist pin = {0};
   if (!ninputs) {
-    ninputs = vg_worker_ninputs(r->worker);
-    pin = calloc(ninputs + 1, sizeof *pin);
-    for (size_t i = 0; pin && i < ninputs; i++) pin[i] = vg_worker_input(r->worker, i);
-    inputs = pin;
+    for (size_t i = 0; i < vg_worker_ninputs(r->worker); i++)
+      strlist_add(&pin, vg_worker_input(r->worker, i));
+    inputs = (const char *const *)pin.v;
+    ninputs = pin.n;
   }
+  strlist pout = {0};
+  if (vg_worker_output(r->worker)) strlist_add(&pout, vg_worker_output(r->worker));
   if (!ninputs) {
     fprintf(stderr, "vigie: no input: give INPUT ... after the pipeline, or set `input` in %s\n",
             r->pipeline);
-    vg_worker_free(r->worker);
-    free(pin);
-    return VIGIE_EXIT_USAGE;
-  }
-  if (r->skip_existing) {
+    status = VIGIE_EXIT_USAGE;
+  } else if (r->skip_existing) {
     int all = 1;
-    const char *po = vg_worker_output(r->worker);
     if (r->outputs.n)
       for (size_t i = 0; i < r->outputs.n; i++) all &= file_exists(r->outputs.v[i]);
     else
-      all = po && file_exists(po);
+      all = pout.n && file_exists(pout.v[0]);
     if (all) {
       fprintf(stderr, "vigie: the output already exists (--skip-existing): nothing to do\n");
-      vg_worker_free(r->worker);
-      free(pin);
-      return VIGIE_EXIT_OK;
+      status = -1;
     }
   }
-  int status = open_outputs(r, vg_worker_output(r->worker));
+  if (!status) {
+    /* the other workers, now that the pipeline is known to load */
+    vg_worker *first = r->worker;
+    vg_buf_free(&r->scratch[0]);
+    free(r->workers);
+    free(r->scratch);
+    r->workers = NULL;
+    r->scratch = NULL;
+    status = start_workers(r, first);
+  }
+  if (!status) {
+    for (size_t i = 0; i < r->jobs; i++) vg_worker_set_norm(r->workers[i], norm);
+    status = open_outputs(r, pout.n ? pout.v[0] : NULL);
+    if (status) {
+      vg_buf ignored = {0};
+      close_outputs(r, 0, &ignored);
+      vg_buf_free(&ignored);
+    }
+  }
   if (status) {
-    vg_buf ignored = {0};
-    close_outputs(r, 0, &ignored);
-    vg_buf_free(&ignored);
-    vg_worker_free(r->worker);
-    free(pin);
-    return status;
+    free_workers(r);
+    strlist_free(&pin);
+    strlist_free(&pout);
+    return status < 0 ? VIGIE_EXIT_OK : status;
   }
   vg_install_signals();
+  if (r->progress < 0) r->progress = isatty(2);
   r->sum.pipeline_name = vg_worker_name(r->worker);
   r->sum.nstages = vg_worker_nstages(r->worker);
-  r->sum.workers = 1;
+  r->sum.workers = r->jobs;
 
-  run_inputs(r, inputs, ninputs, norm);
+  run_inputs(r, inputs, ninputs);
+  r->sum.inputs = r->read_inputs;
+  r->sum.entries = r->read_entries;
 
-  char *fin = vg_worker_finish(r->worker, &r->sum.stage_counters);
-  if (fin) {
-    fprintf(stderr, "vigie: %s\n", fin);
-    free(fin);
+  r->sum.stage_counters = json_object();
+  for (size_t i = 0; i < r->jobs; i++) {
+    json_t *c = NULL;
+    char *fin = vg_worker_finish(r->workers[i], &c);
+    if (fin) {
+      fprintf(stderr, "vigie: %s\n", fin);
+      free(fin);
+    }
+    if (c) add_counters(r->sum.stage_counters, c);
+    json_decref(c);
   }
   size_t ns = vg_worker_nstages(r->worker);
   const char **names = calloc(ns + 1, sizeof *names);
   double *secs = calloc(ns + 1, sizeof *secs);
   for (size_t i = 0; names && secs && i < ns; i++) {
     names[i] = vg_worker_stage_name(r->worker, i);
-    secs[i] = vg_worker_stage_seconds(r->worker, i);
+    for (size_t w = 0; w < r->jobs; w++) secs[i] += vg_worker_stage_seconds(r->workers[w], i);
   }
-  int interrupted = vg_stop_requested && !r->aborted;
+  int aborted = atomic_load(&r->aborted);
+  int interrupted = vg_stop_requested && !aborted;
   vg_buf written = {0};
-  if (close_outputs(r, !r->aborted && !interrupted, &written) && !r->aborted)
+  if (close_outputs(r, !aborted && !interrupted, &written) && !aborted) {
     abort_run(r, "%s%s", "an output could not be written", "");
-  r->sum.seconds = vg_now() - t0;
-  if (r->aborted) fprintf(stderr, "vigie: aborted: %s\n", r->abort_msg);
+    aborted = 1;
+  }
+  r->sum.seconds = vg_now() - r->t0;
+  if (aborted) fprintf(stderr, "vigie: aborted: %s\n", r->abort_msg);
   if (interrupted) fprintf(stderr, "vigie: interrupted: the output is left as .partial\n");
   int color = isatty(2) && !getenv("NO_COLOR");
   vg_summary_print(stderr, &r->sum, inputs, ninputs, written.data, names, secs,
@@ -572,12 +809,12 @@ int vigie_run_exec(vigie_run *r) {
   free(names);
   free(secs);
   if (interrupted) status = VIGIE_EXIT_INTERRUPTED;
-  else if (r->aborted) status = VIGIE_EXIT_ABORTED;
+  else if (aborted) status = VIGIE_EXIT_ABORTED;
   else if (r->sum.failed || r->sum.input_errors) status = VIGIE_EXIT_FAILED;
   else status = VIGIE_EXIT_OK;
   vg_summary_free(&r->sum);
-  vg_worker_free(r->worker);
-  r->worker = NULL;
-  free(pin);
+  free_workers(r);
+  strlist_free(&pin);
+  strlist_free(&pout);
   return status;
 }

@@ -172,4 +172,25 @@ def test_stdout_gets_only_whole_lines_on_interrupt():
         json.loads(l)
 
 
+def test_output_is_byte_identical_whatever_jobs_is():
+    docs = {"%03d.txt" % i: ("badgeuse " * (i % 13)) + "géolocalisés\n" for i in range(300)}
+    d = setup(pipeline='''return { stages = {
+      function(doc) if #doc.text % 7 == 0 then return false end end,
+      function(doc) local t = os.clock() + (#doc.text % 5) * 0.0003 while os.clock() < t do end end,
+      function(doc)
+        if #doc.text % 11 == 0 then
+          return { doc:derive{ text = "a", id_suffix = "1" }, doc:derive{ text = "b", id_suffix = "2" } }
+        end
+      end,
+    } }''', docs=docs)
+    outs = []
+    for j in ("1", "2", "4"):
+        r = vigie("run", "p.lua", "in", "-j", j, "--errors", "e%s.jsonl" % j, cwd=d)
+        eq(r.code, 0, "exit", r)
+        check("%s worker" % j in r.err, "summary says the workers", r)
+        outs.append((r.out, open(os.path.join(d, "e%s.jsonl" % j), "rb").read()))
+    eq(outs[1], outs[0], "-j 2 == -j 1")
+    eq(outs[2], outs[0], "-j 4 == -j 1")
+
+
 main()

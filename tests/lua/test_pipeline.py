@@ -161,7 +161,7 @@ def test_stages_do_not_share_globals():
     d = setup('return { stages = { "s1.lua", "s2.lua" } }', {
         "s1.lua": 'STAGE_NAME = "s1"\n' + stage,
         "s2.lua": 'STAGE_NAME = "s2"\n' + stage})
-    r = run(d)
+    r = run(d, "-j", "1")
     eq(r.code, 0, "exit", r)
     eq([x["metadata"]["s1"] for x in r.docs], [1, 2])
     eq([x["metadata"]["s2"] for x in r.docs], [1, 2])
