@@ -581,11 +581,10 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
     else
       set_reason(in, "%s", lib_msg(a));
     archive_read_free(a);
-    return yield(in, e, VG_ENTRY_ERROR,
-                 oerr == ENOENT || oerr == ENOTDIR ? "missing"
-                 : vg_input_system_error(oerr)             ? "unreadable"
-                                                  : "damaged",
-                 NULL);
+    const char *key = oerr == ENOENT || oerr == ENOTDIR ? "missing"
+                      : vg_input_system_error(oerr)   ? "unreadable"
+                                                      : "damaged";
+    return yield(in, e, VG_ENTRY_ERROR, key, NULL);
   }
   if (vg_input_is_container(a)) {
     int rr = 0;

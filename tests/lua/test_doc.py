@@ -158,7 +158,7 @@ return { stages = { function(doc)
 end } }''')
     write(os.path.join(d, "in", "a.txt"), "a")
     write(os.path.join(d, "in", "b.txt"), "b")
-    r = vigie("run", "p.lua", "in", cwd=d)
+    r = vigie("run", "p.lua", "in", "-j", "1", cwd=d)
     eq(r.code, 0, "exit", r)
     check("after it left the pipeline" in r.docs[1]["metadata"]["err"], "message", r)
 

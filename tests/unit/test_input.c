@@ -52,6 +52,7 @@ static void write_text(const char *path, const char *s) { write_file(path, s, st
 /* The whole file, owned; *len its size. */
 static char *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
+  *len = 0;
   if (!f) return NULL;
   fseek(f, 0, SEEK_END);
   long n = ftell(f);
@@ -193,7 +194,7 @@ static void gl_free(gotlist *g) {
 
 static const got *find(const gotlist *g, const char *id) {
   for (size_t i = 0; i < g->n; i++)
-    if (strcmp(g->v[i].id, id) == 0) return &g->v[i];
+    if (g->v[i].id && strcmp(g->v[i].id, id) == 0) return &g->v[i];
   return NULL;
 }
 
@@ -315,6 +316,42 @@ static void test_formats_from_tools(void) {
     check_two("s.7z", "s.7z!one.txt", "s.7z!sub/two.txt");
   if (sh("cd src && printf 'one.txt\\nsub/two.txt\\n' | cpio --quiet -o -H newc > ../c.cpio") == 0)
     check_two("c.cpio", "c.cpio!one.txt", "c.cpio!sub/two.txt");
+}
+
+/* Every archive made above, nested in a zip: each is recognized from its
+ * bytes and opened (the reader's quick signature check must not miss one). */
+static void test_nested_formats(void) {
+  const char *files[] = {"f.tar", "f.pax", "f.tar.gz", "f.tar.xz", "f.tar.zst", "f.tar.bz2",
+                         "f.tar.lz4", "f.7z", "f.cpio", "f.odc", "f.iso", "f.xar", "f.bzip",
+                         "z.zip", "s.7z", "c.cpio", "f.a", "g.a"};
+  size_t n = sizeof files / sizeof *files;
+  spec s[32];
+  char *bytes[32];
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t len;
+    if (!(bytes[k] = slurp(files[i], &len))) continue;
+    s[k] = (spec){files[i], bytes[k], len, 'f', NULL, 0};
+    k++;
+  }
+  CHECK_INT(k, n);
+  write_archive("all.zip", "zip", NULL, s, k);
+  for (size_t i = 0; i < k; i++) free(bytes[i]);
+  gotlist g = read1("all.zip");
+  CHECK_INT(g.n, 2 * k);
+  for (size_t i = 0; i < k; i++) {
+    char id1[64], id2[64];
+    size_t fl = strlen(files[i]);
+    int ar = strcmp(files[i] + fl - 2, ".a") == 0; /* ar keeps base names */
+    snprintf(id1, sizeof id1, "all.zip!%s!one.txt", files[i]);
+    snprintf(id2, sizeof id2, "all.zip!%s!%s", files[i], ar ? "two.txt" : "sub/two.txt");
+    const got *a = find(&g, id1), *b = find(&g, id2);
+    CHECK(a && b);
+    if (!a || !b) fprintf(stderr, "  %s not opened\n", files[i]);
+    if (a) CHECK_TEXT(a->data, a->size, "first document\n");
+    if (b) CHECK_TEXT(b->data, b->size, "second document\n");
+  }
+  gl_free(&g);
 }
 
 static void test_single_compressed(void) {
@@ -675,12 +712,24 @@ static void test_empty_files(void) {
   sh("gzip -k empty.txt");
   spec s[] = {{"e.txt", NULL, 0, 'f', NULL, 0}};
   write_archive("e.zip", "zip", NULL, s, 1);
-  const char *p[] = {"empty.txt", "empty.txt.gz", "e.zip"};
-  gotlist g = read_all(p, 3, 64 * MiB, 200, 4);
-  CHECK_INT(g.n, 3);
+  write_archive("none.zip", "zip", NULL, s, 0);
+  write_archive("none.tar", "ustar", NULL, s, 0);
+  const char *p[] = {"empty.txt", "empty.txt.gz", "e.zip", "none.zip", "none.tar"};
+  gotlist g = read_all(p, 5, 64 * MiB, 200, 4);
+  CHECK_INT(g.n, 5);
   CHECK_DOC(g, 0, "empty.txt", "empty.txt", "");
   CHECK_DOC(g, 1, "empty.txt.gz", "empty.txt", "");
   CHECK_DOC(g, 2, "e.zip!e.txt", "e.txt", "");
+  /* an archive without entries is not silently lost: its bytes come as a
+   * (binary) document, for the caller to report */
+  if (g.n == 5) {
+    CHECK_INT(g.v[3].kind, VG_ENTRY_DOC);
+    CHECK_STR(g.v[3].id, "none.zip");
+    CHECK_INT(g.v[3].size, 22);
+    CHECK_INT(g.v[4].kind, VG_ENTRY_DOC);
+    CHECK_STR(g.v[4].id, "none.tar");
+    CHECK(g.v[4].size >= 1024 && g.v[4].data[0] == 0);
+  }
   gl_free(&g);
 }
 
@@ -747,9 +796,9 @@ static void test_stdin(void) {
   if (sh("cat in.tar.gz | gzip -dc > piped.tar") == 0) {
     int saved = dup(0), fds[2];
     CHECK(pipe(fds) == 0);
-    size_t n;
+    size_t n = 0;
     char *bytes = slurp("piped.tar", &n);
-    CHECK(n < 60000); /* fits in the pipe's buffer */
+    CHECK(bytes != NULL && n < 60000); /* fits in the pipe's buffer */
     CHECK(write(fds[1], bytes, n) == (ssize_t)n);
     close(fds[1]);
     dup2(fds[0], 0);
@@ -767,18 +816,23 @@ static void test_stdin(void) {
 /* Text that merely looks like something must stay a document. */
 static void test_text_is_not_an_archive(void) {
   const char *t = "begin 644 notes.txt\n#0V%T\n`\nend\n";
+  const char *ar = "!<arch>\nnot an archive after all\n";
   write_text("uu.txt", t);
-  char *pad = calloc(1, 2048);
-  memcpy(pad, "plain", 5);
-  spec s[] = {{"uu.txt", t, 0, 'f', NULL, 0}, {"x.mtree", "#mtree\n./a type=file\n", 0, 'f', NULL, 0}};
-  write_archive("looks.zip", "zip", NULL, s, 2);
-  free(pad);
-  const char *p[] = {"uu.txt", "looks.zip"};
-  gotlist g = read_all(p, 2, 64 * MiB, 200, 4);
-  CHECK_INT(g.n, 3);
+  write_text("ar.txt", ar);
+  spec s[] = {{"uu.txt", t, 0, 'f', NULL, 0},
+              {"x.mtree", "#mtree\n./a type=file\n", 0, 'f', NULL, 0},
+              {"ar.txt", ar, 0, 'f', NULL, 0},
+              {"cpio.txt", "0707 is a date\n", 0, 'f', NULL, 0}};
+  write_archive("looks.zip", "zip", NULL, s, 4);
+  const char *p[] = {"uu.txt", "ar.txt", "looks.zip"};
+  gotlist g = read_all(p, 3, 64 * MiB, 200, 4);
+  CHECK_INT(g.n, 6);
   CHECK_DOC(g, 0, "uu.txt", "uu.txt", t);
-  CHECK_DOC(g, 1, "looks.zip!uu.txt", "uu.txt", t);
-  CHECK_DOC(g, 2, "looks.zip!x.mtree", "x.mtree", "#mtree\n./a type=file\n");
+  CHECK_DOC(g, 1, "ar.txt", "ar.txt", ar);
+  CHECK_DOC(g, 2, "looks.zip!uu.txt", "uu.txt", t);
+  CHECK_DOC(g, 3, "looks.zip!x.mtree", "x.mtree", "#mtree\n./a type=file\n");
+  CHECK_DOC(g, 4, "looks.zip!ar.txt", "ar.txt", ar);
+  CHECK_DOC(g, 5, "looks.zip!cpio.txt", "cpio.txt", "0707 is a date\n");
   gl_free(&g);
 }
 
@@ -839,6 +893,7 @@ int main(void) {
   }
   RUN(test_zip_three_entries);
   RUN(test_formats_from_tools);
+  RUN(test_nested_formats);
   RUN(test_single_compressed);
   RUN(test_directory_sorted);
   RUN(test_plain_file_and_symlink_given);
