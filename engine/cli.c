@@ -38,6 +38,8 @@ static const char RUN_HELP[] =
     "\n"
     "  -o, --output PATH     where documents go (.jsonl); repeatable; default stdout\n"
     "      --format F        jsonl (default: from the extension)\n"
+    "      --input-format F  archive (default: archives, compressed files, folders, files)\n"
+    "                        or jsonl (documents as vigie writes them; {\"id\",\"text\"} is enough)\n"
     "  -j, --jobs N          worker threads, each with its own Lua state (default: CPUs)\n"
     "      --normalize F     NFC (default), NFKC, NFD, NFKD, none\n"
     "      --set K=V         pipeline parameter; STAGE.K=V for one stage; repeatable\n"
@@ -106,6 +108,7 @@ static const struct option RUN_OPTS[] = {
     {"output", required_argument, 0, 'o'},
     {"jobs", required_argument, 0, 'j'},
     {"format", required_argument, 0, OPT_BASE},
+    {"input-format", required_argument, 0, OPT_BASE},
     {"normalize", required_argument, 0, OPT_BASE},
     {"set", required_argument, 0, OPT_BASE},
     {"errors", required_argument, 0, OPT_BASE},

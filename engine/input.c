@@ -14,7 +14,7 @@
  * filter is one compressed document, raw without a filter and "empty" are
  * plain documents.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* POSIX 2008 with S_IFMT; XSI strerror_r */
 #include "input.h"
 
 #include <dirent.h>
@@ -137,6 +137,17 @@ static int oom(vg_input *in, vg_entry *e) {
   yield(in, e, VG_ENTRY_ERROR, "unreadable", NULL);
   e->reason = "out of memory";
   return 1;
+}
+
+/* What a file type (AE_IF*, which are the S_IF* values) is called. */
+static const char *special_name(unsigned type) {
+  switch (type) {
+    case AE_IFCHR: return "character device";
+    case AE_IFBLK: return "block device";
+    case AE_IFIFO: return "FIFO";
+    case AE_IFSOCK: return "socket";
+    default: return "special file";
+  }
 }
 
 /* "root/rel", without doubling the slash after "/" . Returns owned. */
@@ -318,7 +329,8 @@ static int report_read(vg_input *in, vg_entry *e, struct archive *a, level *L,
   char h[32];
   switch (rs) {
     case RD_TOO_LARGE:
-      set_reason(in, "entry is larger than --max-doc-bytes (%s)", vg_human_bytes(in->o.max_doc_bytes, h));
+      set_reason(in, "entry is larger than --max-doc-bytes (%s)",
+                 vg_human_bytes(in->o.max_doc_bytes, h));
       if (L) L->drain = !L->cheap_skip;
       return yield(in, e, VG_ENTRY_SKIP, "too_large", NULL);
     case RD_RATIO:
@@ -423,7 +435,8 @@ static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
     }
     int depth = (int)in->nlv + 1;
     if (depth > in->o.max_depth) {
-      set_reason(in, "archive nested deeper than --max-depth %d (depth %d)", in->o.max_depth, depth);
+      set_reason(in, "archive nested deeper than --max-depth %d (depth %d)", in->o.max_depth,
+                 depth);
       archive_read_free(b);
       return yield(in, e, VG_ENTRY_SKIP, "too_deep", NULL);
     }
@@ -526,9 +539,7 @@ static int step_level(vg_input *in, vg_entry *e) {
     return yield(in, e, VG_ENTRY_SKIP, "link", NULL);
   }
   if (type != AE_IFREG && type != 0) {
-    set_reason(in, "%s, not read",
-               type == AE_IFCHR ? "character device" : type == AE_IFBLK ? "block device"
-               : type == AE_IFIFO ? "FIFO" : type == AE_IFSOCK ? "socket" : "special file");
+    set_reason(in, "%s, not read", special_name((unsigned)type));
     return yield(in, e, VG_ENTRY_SKIP, "device", NULL);
   }
   if (archive_entry_is_encrypted(ae)) {
@@ -538,8 +549,8 @@ static int step_level(vg_input *in, vg_entry *e) {
   int64_t size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : -1;
   if (size >= 0 && (uint64_t)size > in->o.max_doc_bytes) {
     char h1[32], h2[32];
-    set_reason(in, "entry is %s, larger than --max-doc-bytes (%s)", vg_human_bytes((uint64_t)size, h1),
-               vg_human_bytes(in->o.max_doc_bytes, h2));
+    set_reason(in, "entry is %s, larger than --max-doc-bytes (%s)",
+               vg_human_bytes((uint64_t)size, h1), vg_human_bytes(in->o.max_doc_bytes, h2));
     L->drain = !L->cheap_skip;
     return yield(in, e, VG_ENTRY_SKIP, "too_large", NULL);
   }
@@ -733,9 +744,7 @@ static int step_dir(vg_input *in, vg_entry *e) {
       set_reason(in, "symbolic link, not followed in a directory");
       r = yield(in, e, VG_ENTRY_SKIP, "link", NULL);
     } else if (!S_ISREG(st.st_mode)) {
-      set_reason(in, "%s, not read",
-                 S_ISCHR(st.st_mode) ? "character device" : S_ISBLK(st.st_mode) ? "block device"
-                 : S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" : "special file");
+      set_reason(in, "%s, not read", special_name((unsigned)(st.st_mode & S_IFMT)));
       r = yield(in, e, VG_ENTRY_SKIP, "device", NULL);
     } else {
       r = open_file(in, e, full, full, rel, rel, &st);

@@ -83,7 +83,9 @@ int vg_input_is_container(struct archive *a) {
  * may be no archive at all (libarchive's tar reader takes a block of zero
  * bytes for the end of an archive; "!<arch>" may start a text), and a
  * real empty archive then shows as what it is, a small binary document. */
-static int no_entries(struct archive *a, int r) { return r == ARCHIVE_EOF && vg_input_is_container(a); }
+static int no_entries(struct archive *a, int r) {
+  return r == ARCHIVE_EOF && vg_input_is_container(a);
+}
 
 /* Opens what fs/mem names (see open_reader) and reads its first header into
  * *ae, retrying the ways OPEN_NO_ISO and OPEN_RAW_ONLY say. Returns the
@@ -145,6 +147,7 @@ int vg_input_maybe_container(const unsigned char *p, size_t n) {
       {"\x71\xc7", 2},   {"\xc7\x71", 2}, {"Rar!", 4}, {"WARC/", 5},  /* cpio rar warc */
       {"xar!", 4},       {"PK", 2},                                   /* xar zip */
       {"MZ", 2},         {"\x7f" "ELF", 4}};  /* self-extracting 7z, rar, cab, lha */
+  if (n == 0) return 0;
   for (size_t i = 0; i < sizeof magic / sizeof *magic; i++)
     if (n >= magic[i].n && memcmp(p, magic[i].m, magic[i].n) == 0) return 1;
   if (n >= 4 && (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18)
@@ -177,18 +180,22 @@ int vg_input_maybe_container(const unsigned char *p, size_t n) {
 
 /* Writes into b the name of an archive entry made safe to show and to
  * write out: backslashes become "/", control bytes (and so NUL) are dropped,
- * a leading drive letter ("C:") and leading slashes are removed, and empty,
- * "." and ".." components are dropped (so "../../etc/x" is "etc/x" and
- * "/abs/y" is "abs/y"). A name left empty becomes "_". The name is
- * libarchive's UTF-8 form when it has one, else its bytes as stored. */
+ * leading slashes and drive letters ("C:", "/C:/") are removed, and empty,
+ * "." and ".." components are dropped (so "../../etc/x" is "etc/x",
+ * "/abs/y" is "abs/y", "C:\\win\\z" is "win/z"). A name left empty becomes
+ * "_". The name is libarchive's UTF-8 form when it has one, else its bytes
+ * as stored; other bytes (UTF-8 or not) are kept as they are. */
 void vg_input_clean_name(vg_buf *b, struct archive_entry *ae) {
   const char *p = archive_entry_pathname_utf8(ae);
   if (!p) p = archive_entry_pathname(ae);
   if (!p) p = "";
   vg_buf_reset(b);
-  if (((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) && p[1] == ':') p += 2;
   while (*p) {
     while (*p == '/' || *p == '\\') p++;
+    if (b->len == 0 && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) && p[1] == ':') {
+      p += 2; /* a drive letter, before any component */
+      continue;
+    }
     if (!*p) break;
     size_t mark = b->len;
     if (mark) vg_buf_putc(b, '/');

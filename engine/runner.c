@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <xxhash.h>
 
+#include "input_jsonl.h"
 #include "json_out.h"
 #include "pool.h"
 #include "runner.h"
@@ -77,6 +78,7 @@ struct vigie_run {
   uint64_t lua_memory;
   unsigned shard_k, shard_n;
   int shard_by_input;
+  int input_jsonl; /* --input-format jsonl */
   char err[VG_ERRLEN];
 
   size_t jobs;
@@ -175,6 +177,11 @@ int vigie_run_option(vigie_run *r, const char *name, const char *v) {
   if (IS("normalize")) {
     if (vg_norm_parse(v, &r->norm)) BAD("NFC, NFKC, NFD, NFKD or none");
     r->norm_set = 1;
+    return 0;
+  }
+  if (IS("input-format")) {
+    if (!v || (strcmp(v, "archive") && strcmp(v, "jsonl"))) BAD("archive or jsonl");
+    r->input_jsonl = !strcmp(v, "jsonl");
     return 0;
   }
   if (IS("jobs")) {
@@ -435,6 +442,7 @@ typedef struct item {
   size_t size;
   int64_t mtime;
   int has_mtime;
+  vg_doc *doc;      /* a document read from JSONL, already made */
   int binary;       /* set by the worker */
   int oom;          /* the worker ran out of memory on it */
   result *res;
@@ -451,6 +459,7 @@ static void item_free(item *it) {
     free(it->res[i].detail);
   }
   free(it->res);
+  vg_doc_free(it->doc);
   free(it->id);
   free(it->source);
   free(it->path);
@@ -511,6 +520,18 @@ static void work(void *ctx, size_t w, void *p) {
   vigie_run *r = ctx;
   item *it = p;
   if (it->kind != VG_ENTRY_DOC || atomic_load(&r->aborted)) return;
+  if (it->doc) { /* from JSONL: normalize it like any text, unless flags point into it */
+    vg_doc *d = it->doc;
+    it->doc = NULL;
+    vg_buf *tmp = &r->scratch[w];
+    if (!d->nflags && !vg_text_normalize(d->text.data, d->text.len, r->run_norm, tmp)) {
+      vg_buf swap = d->text;
+      d->text = *tmp;
+      *tmp = swap;
+    }
+    if (vg_worker_process(r->workers[w], d, collect, it, it->werr)) abort_run(r, "%s%s", it->werr, "");
+    return;
+  }
   if (vg_text_is_binary(it->data, it->size)) {
     it->binary = 1;
     return;
@@ -591,6 +612,61 @@ static void done(void *ctx, void *p) {
   progress(r, 0);
 }
 
+/* An item for a document read from JSONL (doc taken), or for a line
+ * that is not one (doc NULL, reason). NULL when out of memory. */
+static item *item_from_jsonl(const char *input, vg_doc *doc, const char *where,
+                             const char *reason) {
+  item *it = calloc(1, sizeof *it);
+  if (!it) {
+    vg_doc_free(doc);
+    return NULL;
+  }
+  it->kind = doc ? VG_ENTRY_DOC : VG_ENTRY_ERROR;
+  it->doc = doc;
+  it->id = vg_strdup(doc ? doc->id : where);
+  it->source = vg_strdup(input);
+  it->reason = vg_strdup(reason);
+  it->size = doc ? doc->bytes : 0;
+  if (!it->id) {
+    item_free(it);
+    return NULL;
+  }
+  return it;
+}
+
+/* The documents of JSONL input k through the pool; returns how many were
+ * taken (for --limit). */
+static uint64_t read_jsonl(vigie_run *r, vg_pool *pool, const char *input, uint64_t taken) {
+  char err[VG_ERRLEN];
+  vg_jsonl *j = vg_jsonl_open(input, 2 * r->in.max_doc_bytes + 65536, err);
+  r->read_inputs++;
+  if (!j) {
+    item *it = item_from_jsonl(input, NULL, input, err);
+    if (!it || vg_pool_submit(pool, it)) abort_run(r, "%s: %s", input, "out of memory");
+    return taken;
+  }
+  vg_doc *d;
+  const char *where;
+  int rc;
+  while (!atomic_load(&r->aborted) && !vg_stop_requested && (!r->limit || taken < r->limit) &&
+         (rc = vg_jsonl_next(j, &d, &where, err)) != 0) {
+    r->read_entries++;
+    if (rc > 0 && !r->shard_by_input && !in_shard(r, d->id)) {
+      vg_doc_free(d);
+      continue;
+    }
+    if (rc > 0) taken++;
+    item *it = item_from_jsonl(input, rc > 0 ? d : NULL, where, err);
+    if (!it || vg_pool_submit(pool, it)) {
+      if (it) item_free(it);
+      abort_run(r, "%s: %s", input, "out of memory");
+      break;
+    }
+  }
+  vg_jsonl_free(j);
+  return taken;
+}
+
 /* Every entry of every input through the pool. */
 static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) {
   uint64_t taken = 0;
@@ -601,6 +677,11 @@ static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) 
   }
   for (size_t k = 0; k < ninputs && !atomic_load(&r->aborted) && !vg_stop_requested; k++) {
     if (r->shard_by_input && !in_shard(r, inputs[k])) continue;
+    if (r->input_jsonl) {
+      taken = read_jsonl(r, pool, inputs[k], taken);
+      if (r->limit && taken >= r->limit) break;
+      continue;
+    }
     vg_input *in = vg_input_new(&inputs[k], 1, &r->in);
     if (!in) {
       abort_run(r, "%s%s", "out of memory", "");

@@ -117,7 +117,7 @@ void vg_summary_print(FILE *f, const vg_summary *s, const char *const *inputs,
   if (split) fprintf(f, "  splitting made %lld more document%s than came in\n", split,
                      split == 1 || split == -1 ? "" : "s");
   if (s->input_errors)
-    fprintf(f, "  %sinput errors %llu%s (missing inputs, damaged archives)\n", red,
+    fprintf(f, "  %sinput errors %llu%s (inputs, entries or lines that could not be read)\n", red,
             (unsigned long long)s->input_errors, off);
   if (s->errors_kept)
     fprintf(f, "  stage errors kept (on_error = \"keep\") %llu\n",
