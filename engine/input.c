@@ -741,10 +741,20 @@ static int step_dir(vg_input *in, vg_entry *e) {
       int err = push_dir(in, rel);
       if (err) r = fs_error(in, e, "read directory", err);
     } else if (S_ISLNK(st.st_mode)) {
-      set_reason(in, "symbolic link, not followed in a directory");
+      char target[512];
+      ssize_t n = readlink(full, target, sizeof target - 1);
+      target[n > 0 ? n : 0] = '\0';
+      vg_buf tmp = {0};
+      set_reason(in, "symbolic link to %s, not followed in a directory",
+                 n > 0 ? printable(&tmp, target) : "?");
+      vg_buf_free(&tmp);
+      e->mtime = (int64_t)st.st_mtime;
+      e->has_mtime = 1;
       r = yield(in, e, VG_ENTRY_SKIP, "link", NULL);
     } else if (!S_ISREG(st.st_mode)) {
       set_reason(in, "%s, not read", special_name((unsigned)(st.st_mode & S_IFMT)));
+      e->mtime = (int64_t)st.st_mtime;
+      e->has_mtime = 1;
       r = yield(in, e, VG_ENTRY_SKIP, "device", NULL);
     } else {
       r = open_file(in, e, full, full, rel, rel, &st);

@@ -520,3 +520,37 @@ const char *vg_encoding_name(vg_encoding e) {
   }
   return "unknown";
 }
+
+vg_cclass vg_text_class_at(const char *s, size_t n, size_t i, size_t *len) {
+  utf8proc_int32_t cp;
+  utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                        (utf8proc_ssize_t)(n - i), &cp);
+  if (k < 1) {
+    if (len) *len = 1;
+    return VG_CC_OTHER;
+  }
+  if (len) *len = (size_t)k;
+  if (cp == '\t' || (cp >= '\n' && cp <= '\r') || cp == 0x85) return VG_CC_SPACE;
+  switch (utf8proc_category(cp)) {
+  case UTF8PROC_CATEGORY_LU:
+  case UTF8PROC_CATEGORY_LT: return VG_CC_UPPER;
+  case UTF8PROC_CATEGORY_LL: return VG_CC_LOWER;
+  case UTF8PROC_CATEGORY_LM:
+  case UTF8PROC_CATEGORY_LO: return VG_CC_LETTER;
+  case UTF8PROC_CATEGORY_MN:
+  case UTF8PROC_CATEGORY_MC:
+  case UTF8PROC_CATEGORY_ME: return VG_CC_MARK;
+  case UTF8PROC_CATEGORY_ND: return VG_CC_DIGIT;
+  case UTF8PROC_CATEGORY_PC:
+  case UTF8PROC_CATEGORY_PD:
+  case UTF8PROC_CATEGORY_PS:
+  case UTF8PROC_CATEGORY_PE:
+  case UTF8PROC_CATEGORY_PI:
+  case UTF8PROC_CATEGORY_PF:
+  case UTF8PROC_CATEGORY_PO: return VG_CC_PUNCT;
+  case UTF8PROC_CATEGORY_ZS:
+  case UTF8PROC_CATEGORY_ZL:
+  case UTF8PROC_CATEGORY_ZP: return VG_CC_SPACE;
+  default: return VG_CC_OTHER;
+  }
+}

@@ -74,4 +74,21 @@ size_t vg_text_len(const char *s, size_t n);
 /* 1 when byte c starts a UTF-8 sequence (is not a continuation byte). */
 static inline int vg_utf8_is_lead(unsigned char c) { return (c & 0xC0) != 0x80; }
 
+/* Character classes, for the segmenter (vg_text_class_at). */
+typedef enum vg_cclass {
+  VG_CC_OTHER = 0, /* symbols, controls, unassigned, invalid bytes */
+  VG_CC_UPPER,     /* Lu, Lt: upper-case and title-case letters */
+  VG_CC_LOWER,     /* Ll */
+  VG_CC_LETTER,    /* Lm, Lo: letters without case */
+  VG_CC_MARK,      /* Mn, Mc, Me: combining marks (NFD accents) */
+  VG_CC_DIGIT,     /* Nd */
+  VG_CC_PUNCT,     /* Pc, Pd, Ps, Pe, Pi, Pf, Po */
+  VG_CC_SPACE      /* Zs, Zl, Zp, and \t \n \v \f \r U+0085 */
+} vg_cclass;
+
+/* The class of the code point that starts at s[i] (UTF-8 s of n bytes,
+ * i < n). *len, when not NULL, gets the code point's length in bytes; a
+ * byte that starts no valid sequence is VG_CC_OTHER of length 1. */
+vg_cclass vg_text_class_at(const char *s, size_t n, size_t i, size_t *len);
+
 #endif

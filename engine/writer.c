@@ -1,8 +1,10 @@
 /* writer.c: see writer.h. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include "writer.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +27,7 @@ static int ends_with(const char *s, const char *suffix) {
 }
 
 vg_format vg_format_from_path(const char *path) {
-  if (!path || !strcmp(path, "-") || ends_with(path, ".jsonl") || ends_with(path, ".json") ||
+  if (!path || !strcmp(path, "-") || !strncmp(path, "/dev/", 5) || ends_with(path, ".jsonl") || ends_with(path, ".json") ||
       ends_with(path, ".ndjson"))
     return VG_FMT_JSONL;
   return VG_FMT_UNKNOWN;
@@ -38,6 +40,7 @@ vg_format vg_format_parse(const char *name) {
 
 vg_writer *vg_writer_open(const char *path, vg_format fmt, int with_text,
                           char err[VG_ERRLEN]) {
+  struct stat sb;
   vg_writer *w = calloc(1, sizeof *w);
   if (!w) {
     vg_seterr(err, "out of memory");
@@ -48,9 +51,18 @@ vg_writer *vg_writer_open(const char *path, vg_format fmt, int with_text,
   if (!path || !strcmp(path, "-")) {
     w->path = vg_strdup("-");
     w->f = stdout;
-  } else {
+  } else if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    /* a device or a pipe (/dev/stdout, a FIFO): written as it goes */
     w->path = vg_strdup(path);
-    w->partial = vg_asprintf("%s.partial", path);
+    w->f = w->path ? fopen(path, "wb") : NULL;
+    if (!w->f) vg_seterr(err, "%s: %s", path, w->path ? strerror(errno) : "out of memory");
+  } else {
+    /* a link to a file: the file is replaced, not the link */
+    char real[PATH_MAX];
+    const char *target = (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(path, real))
+                             ? real : path;
+    w->path = vg_strdup(target);
+    w->partial = vg_asprintf("%s.partial", target);
     if (w->path && w->partial) {
       w->f = fopen(w->partial, "wb");
       if (!w->f) vg_seterr(err, "%s: %s", w->partial, strerror(errno));
@@ -133,9 +145,12 @@ const char *vg_writer_path(const vg_writer *w) { return w->path; }
 
 int vg_writer_commit(vg_writer *w, char err[VG_ERRLEN]) {
   w->done = 1;
-  if (w->f == stdout) {
-    if (fflush(stdout)) {
-      vg_seterr(err, "stdout: %s", strerror(errno));
+  if (!w->partial) { /* stdout, a device, a pipe */
+    int bad = fflush(w->f) != 0, saved = errno;
+    if (w->f != stdout && fclose(w->f) && !bad) bad = 1, saved = errno;
+    w->f = NULL;
+    if (bad) {
+      vg_seterr(err, "%s: %s", strcmp(w->path, "-") ? w->path : "stdout", strerror(saved));
       return -1;
     }
     return 0;

@@ -136,8 +136,22 @@ def test_exit_3_when_output_cannot_be_written():
     eq(r.code, 3, "exit", r)
     check("/nonexistent-dir/out.jsonl" in r.err, "names the path", r)
     if os.path.exists("/dev/full"):
-        r = vigie("run", "p.lua", "in", "--errors", "/dev/full/x", cwd=d)
-        eq(r.code, 3, "errors file", r)
+        r = vigie("run", "p.lua", "in", "-o", "/dev/full", cwd=d)
+        eq(r.code, 3, "a full disk", r)
+        check("/dev/full: No space left on device" in r.err, "the system's message", r)
+
+
+def test_output_through_a_link_or_a_device():
+    d = setup(docs={"a.txt": "x"})
+    write(os.path.join(d, "target.jsonl"), "old")
+    os.symlink("target.jsonl", os.path.join(d, "link.jsonl"))
+    r = vigie("run", "p.lua", "in", "-o", "link.jsonl", cwd=d)
+    eq(r.code, 0, "exit", r)
+    check(os.path.islink(os.path.join(d, "link.jsonl")), "the link is kept")
+    check('"id":"in/a.txt"' in open(os.path.join(d, "target.jsonl")).read(), "the file it points to is written")
+    r = vigie("run", "p.lua", "in", "-o", "/dev/stdout", cwd=d)
+    eq(r.code, 0, "exit", r)
+    eq(len(r.docs), 1, "written to the device")
 
 
 def test_output_is_atomic_and_interrupt_exits_130():
