@@ -78,4 +78,7 @@ void vg_lua_json_open(lua_State *L); /* registers vigie.null and the array marke
 /* lua_vigie.c: the vigie module. */
 int luaopen_vigie(lua_State *L);
 
+/* lua_regex.c: sets vigie.regex (PCRE2) in the table at vigie_table_index. */
+void vg_lua_regex_open(lua_State *L, int vigie_table_index);
+
 #endif

@@ -223,9 +223,30 @@ function make_env(dir)
         "sethook gethook getinfo getlocal setlocal getupvalue setupvalue upvalueid "
         .. "upvaluejoin getregistry getmetatable setmetatable getuservalue setuservalue debug"),
       package = sandbox_package,
-      dofile = refuse("dofile"),
-      loadfile = refuse("loadfile"),
     }
+    -- loadfile and dofile read Lua source under the same folders as io.open
+    local function load_lua(what, path, mode, e)
+      if type(path) ~= "string" then
+        error(what .. " of standard input is not allowed in the sandbox", 3)
+      end
+      if mode ~= nil and mode ~= "t" then
+        error("load of binary chunks is not allowed in the sandbox (--trust lifts the sandbox)", 3)
+      end
+      if not allowed_read(path) then
+        error(what .. " of " .. path .. " is not allowed in the sandbox: stages read only under "
+          .. "their own folder, the pipeline's, VIGIE_PATH and the stage library "
+          .. "(--trust lifts the sandbox)", 3)
+      end
+      local src, err = I.read_file(path)
+      if not src then return nil, err end
+      return load(src, "@" .. path, "t", e == nil and env or e)
+    end
+    env.loadfile = function(path, mode, e) return load_lua("loadfile", path, mode, e) end
+    env.dofile = function(path)
+      local chunk, err = load_lua("dofile", path)
+      if not chunk then error(err, 2) end
+      return chunk()
+    end
     env.load = function(chunk, name, mode, e)
       if (mode ~= nil and mode ~= "t") or (type(chunk) == "string" and chunk:byte(1) == 27) then
         error("load of binary chunks is not allowed in the sandbox (--trust lifts the sandbox)", 2)
@@ -298,14 +319,16 @@ end
 local stages = {}       -- the stage instances, in order
 local pipeline = {}     -- what the top pipeline file said
 
-local function new_stage(list, name, origin, impl, params, on_error)
+-- dir: the folder of the file that lists the stage (a pipeline or a test
+-- file): library stages find the files their params name there (ctx.dir).
+local function new_stage(list, name, origin, impl, params, on_error, dir)
   local st = { name = name, origin = origin, on_error = on_error or "fail", time = 0 }
   if type(impl) == "function" then
     st.process = impl
   else
     st.process, st.init, st.finish = impl.process, impl.init, impl.finish
   end
-  st.ctx = { params = params, stage = name, worker = cfg.worker, log = log_fn(name) }
+  st.ctx = { params = params, stage = name, worker = cfg.worker, log = log_fn(name), dir = dir or "." }
   list[#list + 1] = st
   return st
 end
@@ -401,7 +424,7 @@ local function expand(p, path, params, chain)
       else
         origin, name = inline_origin(impl, name)
       end
-      new_stage(stages, name, origin, impl, merge(params, own), on_error)
+      new_stage(stages, name, origin, impl, merge(params, own), on_error, dir)
     end
     ::continue::
   end
@@ -701,7 +724,7 @@ local function make_tester(dir, counts)
     else
       error("vigie.test: expected a stage file, a stage name or a function", 2)
     end
-    local st = new_stage(list, name, origin, impl, merge(params), nil)
+    local st = new_stage(list, name, origin, impl, merge(params), nil, dir)
     if st.init then
       local ok, err, tb = call(st.init, st.ctx)
       if not ok then error(sformat("stage %s: init failed: %s\n%s", name, tostring(err), tb or ""), 2) end

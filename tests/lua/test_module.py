@@ -89,7 +89,7 @@ def test_sandbox_refuses_with_a_message_naming_the_function():
                        ('package.loadlib("x", "y")', "package.loadlib"),
                        ('debug.sethook()', "debug.sethook"),
                        ('load(string.dump(function() end))', "binary chunks"),
-                       ('dofile("x.lua")', "dofile")):
+                       ('dofile("/etc/passwd")', "dofile")):
         r = run_lua(call)
         eq(r.code, 1, call, r)
         check(name in r.err and "--trust" in r.err, "%s: names it and --trust" % call, r)
@@ -101,6 +101,16 @@ def test_sandbox_reads_only_under_the_stage_folders():
     check("not allowed in the sandbox" in r.err, "says so", r)
     ok('local f = assert(io.open("stages/data.txt")); assert(f:read("a") == "ok"); f:close()',
        files={"stages/data.txt": "ok"})
+
+
+def test_loadfile_and_dofile_read_lua_under_the_stage_folders():
+    ok('''
+      local rules = dofile("stages/rules.lua")
+      assert(rules[1].id == "r1")
+      local chunk = assert(loadfile("stages/rules.lua"))
+      assert(chunk()[1].id == "r1")
+      assert(ctx.dir == ".", ctx.dir)
+    ''', files={"stages/rules.lua": 'return { { id = "r1" } }'})
 
 
 def test_trust_lifts_the_sandbox():
