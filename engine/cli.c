@@ -92,7 +92,8 @@ static const char TEST_HELP[] =
     "  t:case(\"a claim\", { text = \"...\", flags = { \"geoloc\" }, tags = { \"surveillance\" } })\n"
     "\n"
     "A case may check flags (rules in text order), tags, dropped (true or\n"
-    "false) and expect_meta. Prints one entry per failing case, then\n"
+    "false), expect_meta (the keys given; vigie.null for none) and\n"
+    "expect_text (the text after the stage). Prints one entry per failing case, then\n"
     "\"N passed, N failed\". Exit 0 when all passed, 1 when a case failed, 2\n"
     "when a test file cannot run.\n";
 

@@ -2,11 +2,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "doc.h"
 
+#include "segment.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define EXCERPT_REACH 240 /* bytes each side of a flag, at most */
 
 vg_doc *vg_doc_new(const char *id, const char *source, const char *path) {
   vg_doc *d = calloc(1, sizeof *d);
@@ -42,6 +43,7 @@ void vg_doc_free(vg_doc *d) {
   free(d->tags);
   vg_doc_clear_flags(d);
   free(d->flags);
+  free(d->unique_stage);
   free(d);
 }
 
@@ -161,44 +163,12 @@ void vg_doc_clear_flags(vg_doc *d) {
   d->nflags = 0;
 }
 
-/* 1 when the line starting at i looks like a new sentence: a capital
- * (ASCII or Latin-1), a digit, a dash, a bullet or a guillemet. */
-static int starts_sentence(const unsigned char *t, size_t n, size_t i) {
-  if (i >= n) return 0;
-  unsigned char c = t[i];
-  if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '*') return 1;
-  if (c == 0xC3 && i + 1 < n && t[i + 1] >= 0x80 && t[i + 1] <= 0x9E) return 1; /* À..Þ */
-  if (c == 0xC2 && i + 1 < n && t[i + 1] == 0xAB) return 1;                     /* « */
-  return c == 0xE2 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] == 0xA2;       /* • */
-}
-
-/* 1 when a sentence ends just before position i: a terminator followed by
- * white space, a blank line, or a line break before a line that starts
- * like a sentence (leaflets have titles and list items without a final
- * stop). */
-static int sentence_ends_before(const unsigned char *t, size_t n, size_t i) {
-  if (i == 0 || i >= n) return 0;
-  if (t[i - 1] == '\n' && (t[i] == '\n' || starts_sentence(t, n, i))) return 1;
-  if (!(t[i] == ' ' || t[i] == '\n' || t[i] == '\t')) return 0;
-  unsigned char c = t[i - 1];
-  if (c == '.' || c == '!' || c == '?') return 1;
-  return i >= 3 && t[i - 3] == 0xE2 && t[i - 2] == 0x80 && c == 0xA6; /* … */
-}
-
 void vg_doc_excerpt(const vg_doc *d, size_t start, size_t end, size_t *from,
                     size_t *to) {
-  const unsigned char *t = (const unsigned char *)d->text.data;
-  size_t n = d->text.len;
-  size_t a = start, lo = start > EXCERPT_REACH ? start - EXCERPT_REACH : 0;
-  while (a > lo && !sentence_ends_before(t, n, a)) a--;
-  while (a < start && !vg_utf8_is_lead(t[a])) a++;
-  size_t b = end, hi = end + EXCERPT_REACH < n ? end + EXCERPT_REACH : n;
-  while (b < hi && !sentence_ends_before(t, n, b)) b++;
-  while (b > end && b < n && !vg_utf8_is_lead(t[b])) b--;
-  while (a < start && (t[a] == ' ' || t[a] == '\n' || t[a] == '\t')) a++;
-  while (b > end && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t')) b--;
-  *from = a;
-  *to = b;
+  vg_span sp;
+  vg_segment_sentence_at(d->text.data, d->text.len, start, end, &sp);
+  *from = sp.start;
+  *to = sp.end;
 }
 
 vg_doc *vg_doc_derive(const vg_doc *parent, const char *suffix,

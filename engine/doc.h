@@ -45,6 +45,9 @@ typedef struct vg_doc {
   vg_flag *flags;       /* in the order they were made */
   size_t nflags, capflags;
   int derived_count;    /* documents derived from this one so far */
+  int has_unique;       /* doc:unique(key) was called: */
+  uint64_t unique[2];   /*   the key's 128-bit hash */
+  char *unique_stage;   /*   and the stage that called it (owned) */
 } vg_doc;
 
 /* A new empty document with the given identity (copied). NULL when out of

@@ -81,4 +81,8 @@ int luaopen_vigie(lua_State *L);
 /* lua_regex.c: sets vigie.regex (PCRE2) in the table at vigie_table_index. */
 void vg_lua_regex_open(lua_State *L, int vigie_table_index);
 
+/* lua_terms.c: sets vigie.terms (the multi-term matcher) in the table at
+ * vigie_table_index. */
+void vg_lua_terms_open(lua_State *L, int vigie_table_index);
+
 #endif

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "lua_bridge.h"
+#include "segment.h"
 
 typedef struct doc_box {
   vg_doc *doc;       /* NULL once emptied */
@@ -291,6 +294,59 @@ static int doc_lines(lua_State *L) {
   return 1;
 }
 
+/* Spans of a segmentation, owned by a userdata so that a raise frees them. */
+typedef struct spans_box {
+  vg_span *v;
+  size_t n;
+} spans_box;
+
+#define VG_SPANS_MT "vigie.spans"
+
+static int spans_gc(lua_State *L) {
+  spans_box *b = luaL_checkudata(L, 1, VG_SPANS_MT);
+  free(b->v);
+  b->v = NULL;
+  b->n = 0;
+  return 0;
+}
+
+/* Iterator: upvalues box, spans, index. Returns text, start, stop. */
+static int spans_next(lua_State *L) {
+  vg_doc *d = vg_lua_doc_check(L, lua_upvalueindex(1));
+  spans_box *b = lua_touserdata(L, lua_upvalueindex(2));
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+  if ((size_t)i >= b->n) return 0;
+  vg_span sp = b->v[i];
+  if (sp.end > d->text.len) return luaL_error(L, "the text changed while iterating over it");
+  lua_pushinteger(L, i + 1);
+  lua_replace(L, lua_upvalueindex(3));
+  lua_pushlstring(L, d->text.data + sp.start, sp.end - sp.start);
+  lua_pushinteger(L, (lua_Integer)sp.start + 1);
+  lua_pushinteger(L, (lua_Integer)sp.end);
+  return 3;
+}
+
+static int segments(lua_State *L, int (*seg)(const char *, size_t, vg_span **, size_t *)) {
+  vg_doc *d = vg_lua_doc_check(L, 1);
+  lua_settop(L, 1);
+  spans_box *b = lua_newuserdatauv(L, sizeof *b, 0); /* box spans */
+  b->v = NULL;
+  b->n = 0;
+  if (luaL_newmetatable(L, VG_SPANS_MT)) {
+    lua_pushcfunction(L, spans_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  if (seg(d->text.data, d->text.len, &b->v, &b->n)) return luaL_error(L, "out of memory");
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, spans_next, 3);
+  return 1;
+}
+
+/* doc:sentences(), doc:paragraphs(): iterators of text, start, stop. */
+static int doc_sentences(lua_State *L) { return segments(L, vg_segment_sentences); }
+static int doc_paragraphs(lua_State *L) { return segments(L, vg_segment_paragraphs); }
+
 /* doc:derive{text=, id_suffix=, meta=} */
 static int doc_derive(lua_State *L) {
   vg_doc *d = vg_lua_doc_check(L, 1);
@@ -341,6 +397,25 @@ static int doc_derive(lua_State *L) {
   return 1;
 }
 
+/* doc:unique(key): keep only the first document, in input order, with this
+ * key; the later ones are dropped when they leave the pipeline. */
+static int doc_unique(lua_State *L) {
+  vg_doc *d = vg_lua_doc_check(L, 1);
+  size_t n;
+  const char *key = luaL_checklstring(L, 2, &n);
+  XXH128_hash_t h = XXH3_128bits(key, n);
+  const char *stage = vg_lstate_get(L)->stage;
+  char *copy = vg_strdup(stage ? stage : "unique");
+  if (!copy) return luaL_error(L, "out of memory");
+  free(d->unique_stage);
+  d->unique_stage = copy;
+  d->unique[0] = h.low64;
+  d->unique[1] = h.high64;
+  d->has_unique = 1;
+  lua_settop(L, 1);
+  return 1;
+}
+
 static int doc_index(lua_State *L);
 
 static const luaL_Reg doc_methods[] = {
@@ -349,7 +424,8 @@ static const luaL_Reg doc_methods[] = {
     {"flag", doc_flag},   {"flags", doc_flags},
     {"clear_flags", doc_clear_flags},
     {"drop", doc_drop},   {"lines", doc_lines},
-    {"derive", doc_derive}, {NULL, NULL}};
+    {"sentences", doc_sentences}, {"paragraphs", doc_paragraphs},
+    {"derive", doc_derive}, {"unique", doc_unique}, {NULL, NULL}};
 
 static int doc_index(lua_State *L) {
   vg_doc *d = vg_lua_doc_check(L, 1);

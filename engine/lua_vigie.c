@@ -255,6 +255,7 @@ static const luaL_Reg vigie_funcs[] = {
 int luaopen_vigie(lua_State *L) {
   luaL_newlib(L, vigie_funcs); /* vigie */
   vg_lua_regex_open(L, -1);
+  vg_lua_terms_open(L, -1);
   lua_createtable(L, 0, 2);    /* vigie json */
   lua_pushcfunction(L, v_json_encode);
   lua_setfield(L, -2, "encode");

@@ -328,7 +328,8 @@ local function new_stage(list, name, origin, impl, params, on_error, dir)
   else
     st.process, st.init, st.finish = impl.process, impl.init, impl.finish
   end
-  st.ctx = { params = params, stage = name, worker = cfg.worker, log = log_fn(name), dir = dir or "." }
+  st.ctx = { params = params, stage = name, worker = cfg.worker, log = log_fn(name),
+    dir = I.realpath(dir or ".") or dir }
   list[#list + 1] = st
   return st
 end
@@ -693,10 +694,26 @@ function Tester:case(name, spec)
         wrong[#wrong + 1] = sformat("tags: expected %s; got %s", show(want), show(tags))
       end
     end
+    local function show_value(v)
+      if v == nil or v == vigie.null then return "nothing" end
+      if type(v) == "table" then return vigie.json.encode(v) end
+      return sformat("%q", v)
+    end
     for k, v in pairs(spec.expect_meta or {}) do
       local got = kept[1] and kept[1].meta[k]
-      if got ~= v then
-        wrong[#wrong + 1] = sformat("meta.%s: expected %s; got %s", k, tostring(v), tostring(got))
+      local same
+      if v == vigie.null then same = got == nil
+      elseif type(v) == "table" and type(got) == "table" then
+        same = vigie.json.encode(v) == vigie.json.encode(got)
+      else same = got == v end
+      if not same then
+        wrong[#wrong + 1] = sformat("meta.%s: expected %s; got %s", k, show_value(v), show_value(got))
+      end
+    end
+    if spec.expect_text ~= nil then
+      local got = kept[1] and kept[1].text
+      if got ~= vigie.normalize(spec.expect_text) then
+        wrong[#wrong + 1] = sformat("text: expected %q; got %q", spec.expect_text, tostring(got))
       end
     end
   end

@@ -16,6 +16,7 @@
 #include <xxhash.h>
 
 #include "input_jsonl.h"
+#include "hashset.h"
 #include "json_out.h"
 #include "pool.h"
 #include "runner.h"
@@ -92,6 +93,7 @@ struct vigie_run {
   size_t nwriters;
   vg_writer *errors, *rejects;
   vg_summary sum;
+  vg_hashset unique;   /* keys of doc:unique seen so far (collector) */
   atomic_int aborted; /* --fail-fast, on_error = "abort", a write error */
   double t0, last_progress;
   uint64_t read_inputs, read_entries;
@@ -570,6 +572,19 @@ static void done(void *ctx, void *p) {
   }
   for (size_t i = 0; i < it->nres; i++) {
     result *o = &it->res[i];
+    if (o->kind == VG_OUT_KEPT && o->doc->has_unique &&
+        !vg_hashset_add(&r->unique, o->doc->unique[0], o->doc->unique[1])) {
+      /* doc:unique: an earlier document (in input order) had the same key */
+      o->kind = VG_OUT_DROPPED;
+      free(o->stage);
+      free(o->reason);
+      o->stage = vg_strdup(o->doc->unique_stage);
+      o->reason = vg_strdup("duplicate");
+      if (!o->stage || !o->reason) {
+        abort_run(r, "%s: %s", it->id, "out of memory");
+        continue;
+      }
+    }
     switch (o->kind) {
       case VG_OUT_KEPT:
         r->sum.kept++;
@@ -894,6 +909,7 @@ int vigie_run_exec(vigie_run *r) {
   else if (r->sum.failed || r->sum.input_errors) status = VIGIE_EXIT_FAILED;
   else status = VIGIE_EXIT_OK;
   vg_summary_free(&r->sum);
+  vg_hashset_free(&r->unique);
   free_workers(r);
   strlist_free(&pin);
   strlist_free(&pout);

@@ -462,6 +462,198 @@ int vg_text_casefold(const char *s, size_t n, vg_buf *out) {
   return map_text(&m, s, n, out);
 }
 
+/* ---- folding with a map ------------------------------------------------ */
+
+#define FOLD_OPTS                                                            \
+  (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |                   \
+   UTF8PROC_STRIPMARK | UTF8PROC_COMPOSE)
+#define FOLD_CPS 64                  /* the longest fold of one code point is 18 */
+#define FOLD_BYTES (FOLD_CPS * 4)
+#define FOLD_CACHE 256               /* direct-mapped cache of folds, per call */
+
+/* ASCII white space as Unicode's White_Space has it: tab, LF, VT, FF, CR,
+ * space. */
+static int ascii_white(unsigned char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* White_Space beyond ASCII: NEL, the Zs spaces, and the line and paragraph
+ * separators. */
+static int uni_white(int32_t cp) {
+  return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+/* Decodes the valid UTF-8 sequence that starts at p with a byte >= 0x80;
+ * returns its length. */
+static size_t utf8_get(const unsigned char *p, int32_t *cp) {
+  if (p[0] < 0xE0) {
+    *cp = (int32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+    return 2;
+  }
+  if (p[0] < 0xF0) {
+    *cp = (int32_t)(p[0] & 0x0F) << 12 | (int32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    return 3;
+  }
+  *cp = (int32_t)(p[0] & 0x07) << 18 | (int32_t)(p[1] & 0x3F) << 12 |
+        (int32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+  return 4;
+}
+
+/* Folds one code point as vg_text_fold would (decomposition with case
+ * folding and marks stripped, then composition) into d (FOLD_BYTES bytes).
+ * Returns the number of bytes, 0 when it folds to nothing. A code point
+ * utf8proc refuses is kept as it is. */
+static size_t fold_cp(int32_t cp, char *d) {
+  utf8proc_int32_t buf[FOLD_CPS];
+  int bc = UTF8PROC_BOUNDCLASS_START;
+  utf8proc_ssize_t r = utf8proc_decompose_char(cp, buf, FOLD_CPS, FOLD_OPTS, &bc);
+  if (r < 0 || r > FOLD_CPS) return put_utf8(d, (uint32_t)cp);
+  if (r > 1) r = utf8proc_normalize_utf32(buf, r, FOLD_OPTS);
+  size_t o = 0;
+  for (utf8proc_ssize_t k = 0; k < r; k++) o += put_utf8(d + o, (uint32_t)buf[k]);
+  return o;
+}
+
+typedef struct fold_ent {
+  int32_t cp;        /* -1: empty slot */
+  unsigned char len; /* bytes in b */
+  char b[11];
+} fold_ent;
+
+/* Makes room for `more` bytes in out past o, and as many map entries plus
+ * the sentinel. Returns 0, or -1 when out of memory. */
+static int fold_grow(vg_buf *out, size_t o, size_t more, size_t **map,
+                     size_t *mapcap) {
+  out->len = o;
+  if (out->cap <= o + more && vg_buf_reserve(out, more)) return -1;
+  if (*mapcap < o + more + 1) {
+    size_t cap = *mapcap ? *mapcap : 256;
+    while (cap < o + more + 1) {
+      if (cap > SIZE_MAX / 2 / sizeof **map) return -1;
+      cap *= 2;
+    }
+    size_t *m = realloc(*map, cap * sizeof *m);
+    if (!m) return -1;
+    *map = m;
+    *mapcap = cap;
+  }
+  return 0;
+}
+
+int vg_text_fold_map(const char *str, size_t n, unsigned flags, vg_buf *out,
+                     size_t **mapp, size_t *mapcap) {
+  const unsigned char *s = (const unsigned char *)str;
+  const int fold_space = (flags & VG_FOLD_SPACE) != 0;
+  fold_ent cache[FOLD_CACHE];
+  size_t o = 0, i = 0;
+  int space = 0; /* the last byte written is a space from VG_FOLD_SPACE */
+  vg_buf_reset(out);
+  /* invariant: room for o + (n - i) bytes and map entries, plus one */
+  if (fold_grow(out, 0, n, mapp, mapcap)) return -1;
+  memset(cache, 0xFF, sizeof cache);
+  char *d = out->data;
+  size_t *map = *mapp;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      if (fold_space && ascii_white(c)) {
+        if (!space) {
+          d[o] = ' ';
+          map[o++] = i;
+          space = 1;
+        }
+      } else {
+        d[o] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        map[o++] = i;
+        space = 0;
+      }
+      i++;
+      continue;
+    }
+    int32_t cp;
+    size_t k = utf8_get(s + i, &cp);
+    if ((flags & VG_FOLD_QUOTE) && (cp == 0x2019 || cp == 0x02BC)) {
+      d[o] = '\'';
+      map[o++] = i;
+      space = 0;
+    } else if (fold_space && uni_white(cp)) {
+      if (!space) {
+        d[o] = ' ';
+        map[o++] = i;
+        space = 1;
+      }
+    } else {
+      char big[FOLD_BYTES];
+      const char *b;
+      size_t len;
+      fold_ent *e = &cache[(uint32_t)cp % FOLD_CACHE];
+      if (e->cp == cp) {
+        b = e->b;
+        len = e->len;
+      } else {
+        len = fold_cp(cp, big);
+        b = big;
+        if (len <= sizeof e->b) {
+          e->cp = cp;
+          e->len = (unsigned char)len;
+          memcpy(e->b, big, len);
+        }
+      }
+      if (len > k) {
+        if (fold_grow(out, o, len + (n - i), mapp, mapcap)) return -1;
+        d = out->data;
+        map = *mapp;
+      }
+      for (size_t j = 0; j < len; j++) {
+        if (b[j] == ' ' && fold_space) {
+          if (space) continue;
+          space = 1;
+        } else {
+          space = 0;
+        }
+        d[o] = b[j];
+        map[o++] = i;
+      }
+    }
+    i += k;
+  }
+  map[o] = n;
+  out->len = o;
+  d[o] = '\0';
+  return 0;
+}
+
+size_t vg_text_fold_cut(const char *str, size_t n, size_t at) {
+  const unsigned char *s = (const unsigned char *)str;
+  for (size_t i = at; i < n; i++) {
+    if (s[i] < 0x80) {
+      if (!ascii_white(s[i])) return i;
+      continue;
+    }
+    if (!vg_utf8_is_lead(s[i])) continue;
+    int32_t cp;
+    utf8_get(s + i, &cp);
+    if (uni_white(cp)) continue;
+    utf8proc_category_t cat = utf8proc_category(cp);
+    if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+        cat == UTF8PROC_CATEGORY_ME)
+      continue;
+    char b[FOLD_BYTES];
+    if (fold_cp(cp, b) > 0 && b[0] != ' ') return i;
+  }
+  return n;
+}
+
+int vg_text_is_word(int32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= '0' && cp <= '9');
+  if (cp < 0 || cp > 0x10FFFF) return 0;
+  utf8proc_category_t cat = utf8proc_category(cp);
+  return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
+}
+
 /* ---- small helpers ----------------------------------------------------- */
 
 int vg_text_valid(const char *s, size_t n) {

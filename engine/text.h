@@ -66,6 +66,38 @@ int vg_text_fold(const char *s, size_t n, vg_buf *out);
 /* Full case folding only. s must be valid UTF-8. */
 int vg_text_casefold(const char *s, size_t n, vg_buf *out);
 
+/* Options of vg_text_fold_map (bit flags). */
+typedef enum vg_fold_flags {
+  VG_FOLD_SPACE = 1, /* each run of white space (Unicode White_Space: tab, LF,
+                        U+00A0, U+202F...) becomes one U+0020 */
+  VG_FOLD_QUOTE = 2  /* U+2019 and U+02BC (typographic apostrophes) become ' */
+} vg_fold_flags;
+
+/* The fold of vg_text_fold, with a map back to s, for matching: s is
+ * folded character by character, and *map[i] is the offset in s of the
+ * character that folded byte i of out came from; (*map)[out->len] = n. The
+ * bytes one character folds to are contiguous and share its offset; a
+ * character that folds to nothing (a combining mark, a space inside a run)
+ * belongs to the span of the folded character before it, so the original
+ * span of out[i..j) is s[map[i] .. map[k]) with k the first index >= j
+ * whose offset differs from map[j-1]. flags: vg_fold_flags. Differs from
+ * vg_text_fold only where composition would join two starters (Hangul
+ * conjoining jamo stay apart). ASCII takes a fast path. *map is grown with
+ * realloc (*mapcap entries) and belongs to the caller, who frees it; out is
+ * reset first. s must be valid UTF-8. Returns 0, or -1 when out of memory. */
+int vg_text_fold_map(const char *s, size_t n, unsigned flags, vg_buf *out,
+                     size_t **map, size_t *mapcap);
+/* The first offset c >= at (c <= n) where valid UTF-8 s can be cut for
+ * vg_text_fold_map: folding s[0..c) and s[c..n) apart (the second map
+ * shifted by c) gives the fold of s, whatever the flags. c is before a
+ * character that is not white space, not a mark, and does not fold to
+ * something that begins with a space; n when there is none. */
+size_t vg_text_fold_cut(const char *s, size_t n, size_t at);
+/* 1 when code point cp is a letter, a number (digits included) or a mark
+ * (Unicode general categories L*, N*, M*): a character that words are made
+ * of. Anything else is a word boundary. */
+int vg_text_is_word(int32_t cp);
+
 /* 1 when s is valid UTF-8 (no surrogates, no overlongs), else 0. */
 int vg_text_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8 s. */

@@ -148,6 +148,22 @@ def test_lines_iterator():
     ''', text="ab\n\ncé")
 
 
+def test_sentences_and_paragraphs_iterators():
+    ok('''
+      local got = {}
+      for s, a, b in doc:sentences() do
+        assert(doc.text:sub(a, b) == s)
+        got[#got + 1] = s
+      end
+      assert(#got == 4, table.concat(got, "|"))
+      assert(got[1] == "TITRE DU TRACT" and got[2] == "M. Dupont a parlé.", got[2])
+      assert(got[3] == "Non\\u{202F}!" and got[4] == "Fin.", got[3])
+      local paras = {}
+      for p in doc:paragraphs() do paras[#paras + 1] = p end
+      assert(#paras == 2 and paras[2] == "Fin.", #paras)
+    ''', text="TITRE DU TRACT\nM. Dupont a parlé. Non\u202f!\n\nFin.\n")
+
+
 def test_document_used_after_it_left_the_pipeline_is_a_clear_error():
     d = tmp()
     write(os.path.join(d, "p.lua"), '''local kept

@@ -109,7 +109,7 @@ def test_loadfile_and_dofile_read_lua_under_the_stage_folders():
       assert(rules[1].id == "r1")
       local chunk = assert(loadfile("stages/rules.lua"))
       assert(chunk()[1].id == "r1")
-      assert(ctx.dir == ".", ctx.dir)
+      assert(ctx.dir:sub(1, 1) == "/" and io.open(ctx.dir .. "/stages/rules.lua"), ctx.dir)
     ''', files={"stages/rules.lua": 'return { { id = "r1" } }'})
 
 

@@ -1,0 +1,7 @@
+local t = vigie.test("min_length", { min_chars = 10 })
+t:case("long enough, counted in characters", { text = "ééééééééééé", dropped = false })
+t:case("too short in characters though long in bytes", { text = "éééééé", dropped = true })
+local w = vigie.test("min_length", { min_chars = 1, min_words = 3 })
+t:case("exactly the limit", { text = "0123456789", dropped = false })
+w:case("too few words", { text = "deux mots", dropped = true })
+w:case("enough words", { text = "trois petits mots", dropped = false })
