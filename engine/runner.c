@@ -86,6 +86,7 @@ struct vigie_run {
 
   /* while running */
   vg_worker **workers; /* one per thread; workers[0] also answers questions */
+  size_t nworkers;     /* slots in workers and scratch */
   vg_buf *scratch;     /* one per worker */
   vg_norm run_norm;
   vg_worker *worker;   /* workers[0] */
@@ -725,10 +726,11 @@ static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) 
 
 /* Frees the workers and their scratch buffers. */
 static void free_workers(vigie_run *r) {
-  for (size_t i = 0; r->workers && i < r->jobs; i++) {
+  for (size_t i = 0; r->workers && i < r->nworkers; i++) {
     vg_worker_free(r->workers[i]);
     vg_buf_free(&r->scratch[i]);
   }
+  r->nworkers = 0;
   free(r->workers);
   free(r->scratch);
   r->workers = NULL;
@@ -771,6 +773,7 @@ static int start_workers(vigie_run *r, vg_worker *first) {
     vg_worker_free(first);
     return VIGIE_EXIT_ABORTED;
   }
+  r->nworkers = r->jobs;
   r->workers[0] = first;
   for (size_t i = first ? 1 : 0; i < r->jobs; i++) {
     vg_worker_opts wo = {r->pipeline, (const char *const *)r->sets.v, r->sets.n, r->norm,
@@ -842,6 +845,7 @@ int vigie_run_exec(vigie_run *r) {
     free(r->scratch);
     r->workers = NULL;
     r->scratch = NULL;
+    r->nworkers = 0;
     status = start_workers(r, first);
   }
   if (!status) {
