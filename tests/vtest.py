@@ -48,7 +48,14 @@ def vigie(*args, input=None, cwd=None, env=None, timeout=120):
         e.update(env)
     if isinstance(input, str):
         input = input.encode("utf-8")
-    proc = subprocess.run([VIGIE] + [str(a) for a in args], input=input, cwd=cwd, env=e,
+    cmd = [VIGIE] + [str(a) for a in args]
+    if os.environ.get("VIGIE_VALGRIND"):
+        # .ci/valgrind: every run of the binary under memcheck; a report exits 86
+        e["VIGIE_NO_JIT"] = "1"
+        cmd = ["valgrind", "-q", "--error-exitcode=86", "--leak-check=full",
+               "--errors-for-leak-kinds=definite,indirect"] + cmd
+        timeout *= 10
+    proc = subprocess.run(cmd, input=input, cwd=cwd, env=e,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
     return Result(proc)
 
