@@ -65,4 +65,18 @@ def test_flag_rules_reports_mistakes_in_a_pack_with_the_rule():
         check(words in r.err and "pack.lua" in r.err, "%s: says %s" % (pack, words), r)
 
 
+def test_split_paragraphs_ids_texts_and_meta():
+    d = tmp()
+    write(os.path.join(d, "p.lua"), 'return { stages = { function(doc) doc:tag("t"); doc.meta.k = 1 end, '
+          '{ "split_paragraphs", min_chars = 3 } } }')
+    write(os.path.join(d, "a.txt"), "Premier paragraphe.\n\nDeuxième\nsur deux lignes.\n\nOk\n\n  Dernier.  \n")
+    r = vigie("run", "p.lua", "a.txt", cwd=d)
+    eq(r.code, 0, "exit", r)
+    eq([x["id"] for x in r.docs], ["a.txt#p1", "a.txt#p2", "a.txt#p4"], "short paragraph 3 left out")
+    eq([x["text"] for x in r.docs], ["Premier paragraphe.", "Deuxième\nsur deux lignes.", "Dernier."])
+    eq(r.docs[1]["tags"], ["t"])
+    eq(r.docs[1]["metadata"]["k"], 1)
+    eq(r.docs[1]["metadata"]["paragraph"], {"n": 2, "start": 22})
+
+
 main()
