@@ -396,6 +396,62 @@ static int copy_ascii(const mapper *m, const unsigned char *s, size_t n,
   return 0;
 }
 
+/* ---- the NFC quick check ---------------------------------------------- */
+
+/* nfc_stable[c >> 3] bit (c & 7): the BMP code point c is a starter that NFC
+ * leaves as it is and that never composes with what comes before it, so a
+ * run of such characters is already in NFC (Unicode's NFC_Quick_Check, made
+ * stricter). Built once, from utf8proc's own data. */
+static unsigned char nfc_stable[0x10000 / 8];
+static pthread_once_t nfc_once = PTHREAD_ONCE_INIT;
+
+static void nfc_build(void) {
+  static unsigned char second[0x10000 / 8]; /* second element of a pair */
+  utf8proc_int32_t d[8];
+  for (utf8proc_int32_t c = 0; c < 0x10000; c++) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    utf8proc_ssize_t n = utf8proc_decompose_char(c, d, 8, UTF8PROC_DECOMPOSE, NULL);
+    if (n >= 2 && d[n - 1] < 0x10000) second[d[n - 1] >> 3] |= (unsigned char)(1u << (d[n - 1] & 7));
+  }
+  for (utf8proc_int32_t c = 0x1161; c <= 0x11C2; c++) /* Hangul vowels and trailing consonants */
+    second[c >> 3] |= (unsigned char)(1u << (c & 7));
+  for (utf8proc_int32_t c = 0; c < 0x10000; c++) {
+    if ((c >= 0xD800 && c <= 0xDFFF) || (second[c >> 3] >> (c & 7) & 1)) continue;
+    if (utf8proc_get_property(c)->combining_class != 0) continue;
+    utf8proc_ssize_t n = utf8proc_decompose_char(c, d, 8, UTF8PROC_DECOMPOSE, NULL);
+    if (n != 1 || d[0] != c) {
+      /* a precomposed character: stable when NFC composes it back */
+      n = utf8proc_normalize_utf32(d, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+      if (n != 1 || d[0] != c) continue;
+    }
+    nfc_stable[c >> 3] |= (unsigned char)(1u << (c & 7));
+  }
+}
+
+/* 1 when the valid UTF-8 s[0..n) is made only of NFC-stable characters. */
+static int nfc_quick(const unsigned char *s, size_t n) {
+  pthread_once(&nfc_once, nfc_build);
+  for (size_t i = 0; i < n;) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    unsigned cp;
+    if (c < 0xE0) {
+      cp = (c & 0x1Fu) << 6 | (s[i + 1] & 0x3Fu);
+      i += 2;
+    } else if (c < 0xF0) {
+      cp = (c & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu);
+      i += 3;
+    } else {
+      return 0; /* beyond the BMP: let utf8proc decide */
+    }
+    if (!(nfc_stable[cp >> 3] >> (cp & 7) & 1)) return 0;
+  }
+  return 1;
+}
+
 /* Maps valid UTF-8 s[0..n) into out (reset first) in pieces, so the code
  * point buffer is sized by the longest piece, not by the text. A piece is
  * cut only just before an ASCII byte: ASCII characters are starters that
@@ -422,7 +478,10 @@ static int map_text(mapper *m, const char *str, size_t n, vg_buf *out) {
       if (k - start >= PIECE_SOFT && k > j && safe_start(s + k, n - k)) break;
       k++;
     }
-    rc = map_piece(m, s + start, k - start, out);
+    if (m->opts == (UTF8PROC_STABLE | UTF8PROC_COMPOSE) && nfc_quick(s + start, k - start))
+      rc = vg_buf_append(out, s + start, k - start); /* already NFC */
+    else
+      rc = map_piece(m, s + start, k - start, out);
     i = k;
   }
   free(m->buf);

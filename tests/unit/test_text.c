@@ -537,6 +537,34 @@ static void test_names(void) {
   CHECK_STR(vg_encoding_name(VG_ENC_CP1252), "windows-1252");
 }
 
+/* The NFC quick check (already-NFC runs are copied, not mapped) gives what
+ * utf8proc gives, for every BMP code point alone, after a letter, and
+ * before a combining accent or a Hangul vowel. */
+static void test_nfc_quick_check_agrees_with_utf8proc(void) {
+  vg_buf out = {0};
+  int bad = 0;
+  for (utf8proc_int32_t c = 0x80; c < 0x10000 && bad < 5; c++) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    const utf8proc_int32_t tails[] = {'b', 0x0301, 0x0327, 0x1161, 0x11A8, 0x3099};
+    for (size_t t = 0; t < sizeof tails / sizeof *tails; t++) {
+      utf8proc_uint8_t in[16];
+      utf8proc_ssize_t n = 0;
+      in[n++] = 'a';
+      n += utf8proc_encode_char(c, in + n);
+      n += utf8proc_encode_char(tails[t], in + n);
+      utf8proc_uint8_t *want = NULL;
+      utf8proc_map(in, n, &want, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+      if (vg_text_normalize((const char *)in, (size_t)n, VG_NORM_NFC, &out) ||
+          strcmp(out.data, (const char *)want) != 0) {
+        if (bad++ < 5) fprintf(stderr, "NFC differs for U+%04X + U+%04X\n", (unsigned)c, (unsigned)tails[t]);
+      }
+      free(want);
+    }
+  }
+  CHECK_INT(bad, 0);
+  vg_buf_free(&out);
+}
+
 int main(void) {
   RUN(test_same_sentence_in_every_encoding_and_line_end);
   RUN(test_cp1252_specials_and_undefined_bytes);
@@ -547,6 +575,7 @@ int main(void) {
   RUN(test_normalize_forms);
   RUN(test_normalize_long_text_equals_whole_map);
   RUN(test_normalize_long_run_without_ascii);
+  RUN(test_nfc_quick_check_agrees_with_utf8proc);
   RUN(test_fold);
   RUN(test_casefold);
   RUN(test_valid);
