@@ -672,7 +672,7 @@ static uint64_t read_jsonl(vigie_run *r, vg_pool *pool, const char *input, uint6
       continue;
     }
     if (rc > 0) taken++;
-    item *it = item_from_jsonl(input, rc > 0 ? d : NULL, where, err);
+    item *it = item_from_jsonl(input, rc > 0 ? d : NULL, where, rc > 0 ? NULL : err);
     if (!it || vg_pool_submit(pool, it)) {
       if (it) item_free(it);
       abort_run(r, "%s: %s", input, "out of memory");

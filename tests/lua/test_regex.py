@@ -184,6 +184,7 @@ def test_bad_pattern_and_bad_flag():
 def test_pathological_pattern_raises_match_limit_quickly():
     start = time.time()
     ok('''
+      local LIMIT = @LIMIT@ -- seconds (valgrind runs code 20 to 50 times slower)
       local cases = {
         { "(a+)+$", ("a"):rep(32) .. "!" },
         { "(*NO_JIT)(a+)+$", ("a"):rep(32) .. "!" },  -- the interpreter has the limit too
@@ -195,12 +196,12 @@ def test_pathological_pattern_raises_match_limit_quickly():
         local ok, err = pcall(r.find, r, c[2])
         local dt = os.clock() - t0
         assert(not ok and err:find("regex: match limit exceeded", 1, true), c[1] .. ": " .. tostring(err))
-        assert(dt < 1.0, c[1] .. " took " .. dt)
+        assert(dt < LIMIT, c[1] .. " took " .. dt)
       end
       -- the same patterns match sane texts
       assert(vigie.regex("(a+)+$"):find("baaa") == 2)
-    ''')
-    check(time.time() - start < 5, "the run is quick")
+    '''.replace("@LIMIT@", "60.0" if os.environ.get("VIGIE_VALGRIND") else "1.0"))
+    check(time.time() - start < (300 if os.environ.get("VIGIE_VALGRIND") else 5), "the run is quick")
 
 
 def test_invalid_utf8_subject_raises():
