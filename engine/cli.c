@@ -46,6 +46,7 @@ static const char RUN_HELP[] =
     "      --errors PATH     JSONL line per document failed, skipped or dropped\n"
     "      --rejects PATH    dropped documents, whole, with metadata.filter_reason\n"
     "      --stats PATH      the run's summary as JSON\n"
+    "      --trace ID        print what each stage did to document ID (and its parts)\n"
     "      --no-text         leave the text out of the JSONL output\n"
     "      --limit N         stop after N documents\n"
     "      --fail-fast       stop at the first document that fails (exit 3)\n"
@@ -115,6 +116,7 @@ static const struct option RUN_OPTS[] = {
     {"errors", required_argument, 0, OPT_BASE},
     {"rejects", required_argument, 0, OPT_BASE},
     {"stats", required_argument, 0, OPT_BASE},
+    {"trace", required_argument, 0, OPT_BASE},
     {"no-text", no_argument, 0, OPT_BASE},
     {"limit", required_argument, 0, OPT_BASE},
     {"fail-fast", no_argument, 0, OPT_BASE},

@@ -15,7 +15,7 @@
 
 int vg_cmd_check(const char *pipeline, const char *const *sets, size_t nsets, int trust) {
   char *problems = NULL;
-  vg_worker_opts wo = {pipeline, sets, nsets, VG_NORM_NFC, trust, 0, 0, 0};
+  vg_worker_opts wo = {pipeline, sets, nsets, VG_NORM_NFC, trust, 0, 0, 0, NULL};
   vg_worker *w = vg_worker_new(&wo, &problems);
   if (!w) {
     size_t n = 1;
@@ -145,7 +145,7 @@ int vg_cmd_stats(const char *const *files, size_t n) {
 
 int vg_cmd_test(const char *const *files, size_t n, int trust) {
   char *err = NULL;
-  vg_worker_opts wo = {NULL, NULL, 0, VG_NORM_NFC, trust, 0, 10, 512u << 20};
+  vg_worker_opts wo = {NULL, NULL, 0, VG_NORM_NFC, trust, 0, 10, 512u << 20, NULL};
   vg_worker *w = vg_worker_new(&wo, &err);
   if (!w) {
     fprintf(stderr, "vigie: %s\n", err ? err : "out of memory");

@@ -529,15 +529,90 @@ local call, enter, now, is_doc, dropped = I.call, I.enter, I.now, I.is_doc, I.dr
 
 local PROTOCOL = "expected nothing, true, false, the document or an array of documents"
 
+---------------------------------------------------------------- --trace
+
+-- 1 when box is the traced document or one of its parts.
+local function traced(box)
+  local id = cfg.trace
+  if not id then return false end
+  local did = box.id
+  return did == id or did:sub(1, #id + 1) == id .. "#"
+end
+
+local function trace_line(s) io.stderr:write(s, "\n") end
+
+local function snapshot(box)
+  return { tags = box:tags(), nflags = #box:flags(), text = box.text }
+end
+
+-- What a stage did, as a line: tags added and removed, flags, the text.
+local function trace_stage(name, before, box, outcome, secs)
+  local what = {}
+  local had = {}
+  for _, t in ipairs(before.tags) do had[t] = true end
+  local now = {}
+  for _, t in ipairs(box:tags()) do
+    now[t] = true
+    if not had[t] then what[#what + 1] = "+tag " .. t end
+  end
+  for _, t in ipairs(before.tags) do
+    if not now[t] then what[#what + 1] = "-tag " .. t end
+  end
+  local flags = box:flags()
+  if #flags > before.nflags then
+    local by, order = {}, {}
+    for i = before.nflags + 1, #flags do
+      local f = flags[i]
+      if not by[f.rule] then by[f.rule] = {}; order[#order + 1] = f.rule end
+      by[f.rule][#by[f.rule] + 1] = "l." .. f.line
+    end
+    local parts = {}
+    for _, rule in ipairs(order) do
+      local lines = by[rule]
+      parts[#parts + 1] = ("%s%s (%s)"):format(rule, #lines > 1 and (" x" .. #lines) or "",
+        tconcat(lines, ", "))
+    end
+    what[#what + 1] = ("+%d flag%s: %s"):format(#flags - before.nflags,
+      #flags - before.nflags > 1 and "s" or "", tconcat(parts, ", "))
+  end
+  local text = box.text
+  if text ~= before.text then
+    local i = 1
+    while i <= #text and text:byte(i) == before.text:byte(i) do i = i + 1 end
+    local function around(t) return (t:sub(math.max(1, i - 15), i + 25):gsub("\n", "\\n")) end
+    what[#what + 1] = ("text changed (%d -> %d bytes) at byte %d: \"%s\" -> \"%s\""):format(
+      #before.text, #text, i, around(before.text), around(text))
+  end
+  if outcome then what[#what + 1] = outcome end
+  if #what == 0 then what[1] = "kept, nothing changed" end
+  trace_line(("  %-18s %-60s %8.2f ms"):format(name, tconcat(what, "; "), secs * 1000))
+end
+
 -- Runs box through stages from..#stages, appending outcome records to out:
 -- { kind, box, stage, reason, traceback, limit }.
 local function run(list, box, from, out)
+  local tracing = traced(box)
+  if tracing and from == 1 then
+    trace_line(("%s (%d bytes, %s)"):format(box.id, box.bytes, box.encoding))
+  end
   for s = from, #list do
     local st = list[s]
     enter(st.name, box)
+    local before = tracing and snapshot(box)
     local t0 = now()
     local ok, r, tb, limit = call(st.process, box, st.ctx)
-    st.time = st.time + (now() - t0)
+    local secs = now() - t0
+    st.time = st.time + secs
+    if tracing then
+      local outcome
+      if not ok then outcome = "error: " .. tostring(r)
+      elseif dropped(box) then outcome = "dropped: " .. dropped(box)
+      elseif r == false then outcome = "dropped (returned false)"
+      elseif type(r) == "table" or (r ~= nil and r ~= true and r ~= box) then
+        outcome = ("split into %d"):format(type(r) == "table" and #r or 1)
+      end
+      trace_stage(st.name, before, box, outcome, secs)
+    end
     if not ok then
       local oe = limit and "fail" or st.on_error
       if oe == "keep" then
@@ -587,6 +662,10 @@ local function run(list, box, from, out)
         return
       end
     end
+  end
+  if tracing then
+    trace_line(("  -> kept, %d flag%s, tags: %s"):format(#box:flags(), #box:flags() == 1 and "" or "s",
+      #box:tags() > 0 and tconcat(box:tags(), " ") or "(none)"))
   end
   out[#out + 1] = { "kept", box }
 end

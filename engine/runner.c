@@ -69,7 +69,7 @@ static void strlist_free(strlist *l) {
 struct vigie_run {
   char *pipeline;
   strlist inputs, outputs, sets;
-  char *format, *errors_path, *rejects_path, *stats_path;
+  char *format, *errors_path, *rejects_path, *stats_path, *trace;
   vg_norm norm;
   int norm_set;
   int force, fail_fast, no_text, trust, skip_existing, progress;
@@ -95,6 +95,7 @@ struct vigie_run {
   vg_writer *errors, *rejects;
   vg_summary sum;
   vg_hashset unique;   /* keys of doc:unique seen so far (collector) */
+  int trace_seen;      /* --trace: the document was read */
   atomic_int aborted; /* --fail-fast, on_error = "abort", a write error */
   double t0, last_progress;
   uint64_t read_inputs, read_entries;
@@ -170,6 +171,7 @@ int vigie_run_option(vigie_run *r, const char *name, const char *v) {
   if (IS("errors")) return set_path(&r->errors_path, v);
   if (IS("rejects")) return set_path(&r->rejects_path, v);
   if (IS("stats")) return set_path(&r->stats_path, v);
+  if (IS("trace")) return set_path(&r->trace, v);
   if (IS("force")) return r->force = 1, 0;
   if (IS("fail-fast")) return r->fail_fast = 1, 0;
   if (IS("no-text")) return r->no_text = 1, 0;
@@ -256,6 +258,7 @@ void vigie_run_free(vigie_run *r) {
   free(r->errors_path);
   free(r->rejects_path);
   free(r->stats_path);
+  free(r->trace);
   free(r);
 }
 
@@ -556,6 +559,7 @@ static void done(void *ctx, void *p) {
   vigie_run *r = ctx;
   item *it = p;
   char err[VG_ERRLEN];
+  if (r->trace && !strcmp(it->id, r->trace)) r->trace_seen = 1;
   if (it->kind == VG_ENTRY_ERROR) {
     r->sum.input_errors++;
     report_failure(r, it->id, "failed", "input", it->reason);
@@ -777,7 +781,7 @@ static int start_workers(vigie_run *r, vg_worker *first) {
   r->workers[0] = first;
   for (size_t i = first ? 1 : 0; i < r->jobs; i++) {
     vg_worker_opts wo = {r->pipeline, (const char *const *)r->sets.v, r->sets.n, r->norm,
-                         r->trust, (int)i, r->timeout, (size_t)r->lua_memory};
+                         r->trust, (int)i, r->timeout, (size_t)r->lua_memory, r->trace};
     r->workers[i] = vg_worker_new(&wo, &problems);
     if (!r->workers[i]) {
       fprintf(stderr, "vigie: %s: the pipeline cannot run:\n%s\n", r->pipeline,
@@ -899,6 +903,8 @@ int vigie_run_exec(vigie_run *r) {
     aborted = 1;
   }
   r->sum.seconds = vg_now() - r->t0;
+  if (r->trace && !r->trace_seen)
+    fprintf(stderr, "vigie: --trace %s: no document has this id (vigie ls lists them)\n", r->trace);
   if (aborted) fprintf(stderr, "vigie: aborted: %s\n", r->abort_msg);
   if (interrupted) fprintf(stderr, "vigie: interrupted: the output is left as .partial\n");
   int color = isatty(2) && !getenv("NO_COLOR");

@@ -28,6 +28,7 @@ struct vg_worker {
   vg_worker_opts opts;
   char **sets;        /* owned copies of opts.sets */
   char *pipeline;     /* owned copy of opts.pipeline */
+  char *trace;        /* owned copy of opts.trace */
   lua_State *L;
   vg_lstate st;
   int api;            /* registry ref of the prelude's API table */
@@ -356,6 +357,8 @@ static int build_state(vg_worker *w, char **err) {
   lua_setfield(L, -2, "sets");
   lua_pushboolean(L, w->opts.trust);
   lua_setfield(L, -2, "trust");
+  lua_pushstring(L, w->opts.trace);
+  lua_setfield(L, -2, "trace");
   lua_pushinteger(L, w->opts.index);
   lua_setfield(L, -2, "worker");
   lua_pushstring(L, vg_scripts_dir());
@@ -396,7 +399,9 @@ vg_worker *vg_worker_new(const vg_worker_opts *opts, char **err) {
   w->st.opts_timeout = opts->timeout;
   w->st.opts_memory = opts->lua_memory;
   w->pipeline = vg_strdup(opts->pipeline);
-  if ((opts->pipeline && !w->pipeline) || !dup_list(opts->sets, opts->nsets, &w->sets) ||
+  w->trace = vg_strdup(opts->trace);
+  w->opts.trace = w->trace;
+  if ((opts->pipeline && !w->pipeline) || (opts->trace && !w->trace) || !dup_list(opts->sets, opts->nsets, &w->sets) ||
       build_state(w, err) || read_info(w)) {
     if (!*err) *err = vg_strdup("out of memory");
     vg_worker_free(w);
@@ -576,6 +581,7 @@ void vg_worker_free(vg_worker *w) {
   if (w->L) lua_close(w->L);
   vg_buf_free(&w->st.scratch);
   free(w->pipeline);
+  free(w->trace);
   free_list(w->sets, w->opts.nsets);
   free(w->name);
   free(w->normalize);

@@ -31,6 +31,7 @@ typedef struct vg_worker_opts {
   int index;                 /* ctx.worker */
   double timeout;            /* seconds a document may spend in one stage; 0: none */
   size_t lua_memory;         /* bytes the state may hold; 0: no limit */
+  const char *trace;         /* --trace: the id of a document to follow, or NULL */
 } vg_worker_opts;
 
 typedef enum vg_outcome_kind {
