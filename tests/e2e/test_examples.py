@@ -35,10 +35,15 @@ def test_first_example_over_the_corpus():
 
 
 def test_readme_demo_command_works_from_the_source_tree():
+    with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
+        first = f.read().split("```sh\n", 1)[1].splitlines()[0]
+    demo = first.split("&& build/vigie ", 1)[1].split()
     out = tmp()
-    r = vigie("run", "examples/first/pipeline.lua", "-o", os.path.join(out, "first.jsonl"), cwd=SRC)
+    r = vigie(*[os.path.join(SRC, a) if a.endswith(".lua") else a for a in demo], cwd=out)
     eq(r.code, 0, "exit", r)
-    check("documents from 1 input (corpus/tracts.zip)" in r.err, "reads the bundled corpus", r)
+    check("documents from 1 input" in r.err and "tracts.zip" in r.err, "reads the bundled corpus", r)
+    check("wrote flags.jsonl" in r.err, "says where the output went", r)
+    check(os.path.getsize(os.path.join(out, "flags.jsonl")) > 0, "wrote it")
 
 
 main()
