@@ -36,8 +36,13 @@ static const char RUN_HELP[] =
     "Reads every document of the INPUTs (or the pipeline's `input`), passes it\n"
     "through the pipeline's stages, and writes what is kept.\n"
     "\n"
-    "  -o, --output PATH     where documents go (.jsonl); repeatable; default stdout\n"
-    "      --format F        jsonl (default: from the extension)\n"
+    "  -o, --output PATH     where documents go; repeatable (-o flags.tsv -o report.html);\n"
+    "                        default stdout, JSONL. The format comes from the extension:\n"
+    "                        .jsonl, .jsonl.gz, .zip, .tar, .tar.gz, .tsv (one row per flag),\n"
+    "                        .html (a report of the flagged documents), DIR/ (a folder)\n"
+    "      --format F        jsonl, jsonl.gz, zip, tar, tar.gz, dir, tsv or html, for every\n"
+    "                        output (default: from each output's extension)\n"
+    "      --force           replace an output folder that exists and is not empty\n"
     "      --input-format F  archive (default: archives, compressed files, folders, files)\n"
     "                        or jsonl (documents as vigie writes them; {\"id\",\"text\"} is enough)\n"
     "  -j, --jobs N          worker threads, each with its own Lua state (default: CPUs)\n"
@@ -80,9 +85,11 @@ static const char LS_HELP[] =
 
 static const char CAT_HELP[] =
     "usage: vigie cat INPUT ... [--id ID] [--normalize F]\n"
+    "                 [--max-doc-bytes N] [--max-ratio R] [--max-depth D]\n"
     "\n"
     "Prints the decoded, normalized text of every document, or of the one\n"
-    "whose id is ID: what the stages would see in doc.text.\n";
+    "whose id is ID: what the stages would see in doc.text. The limits are\n"
+    "those of vigie run.\n";
 
 static const char TEST_HELP[] =
     "usage: vigie test TESTS.lua ... [--trust]\n"
@@ -110,6 +117,7 @@ static const struct option RUN_OPTS[] = {
     {"output", required_argument, 0, 'o'},
     {"jobs", required_argument, 0, 'j'},
     {"format", required_argument, 0, OPT_BASE},
+    {"force", no_argument, 0, OPT_BASE},
     {"input-format", required_argument, 0, OPT_BASE},
     {"normalize", required_argument, 0, OPT_BASE},
     {"set", required_argument, 0, OPT_BASE},
@@ -206,7 +214,7 @@ static int input_cmd(int argc, char **argv, int is_cat) {
       {"normalize", required_argument, 0, 'n'},     {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   const char *help = is_cat ? CAT_HELP : LS_HELP, *cmd = is_cat ? "cat " : "ls ";
-  vg_input_opts o = {64ULL << 20, 200, 4};
+  vg_input_opts o = {64ULL << 20, 200, 4, 0, 0};
   const char *id = NULL;
   vg_norm norm = VG_NORM_NFC;
   char **inputs = calloc((size_t)argc + 1, sizeof *inputs);

@@ -117,6 +117,7 @@ static const char *lib_msg(struct archive *a) {
 static int yield(vg_input *in, vg_entry *e, vg_entry_kind kind, const char *skip,
                  const vg_buf *data) {
   e->kind = kind;
+  e->top = in->nlv ? in->lv[0].nheaders - (in->lv[0].nheaders > 0) : 0;
   e->id = in->id.data ? in->id.data : "";
   e->source = in->source ? in->source : "";
   e->path = in->path.data ? in->path.data : e->id;
@@ -506,6 +507,17 @@ static int step_level(vg_input *in, vg_entry *e) {
     return 0;
   }
   L->nheaders++;
+  if (li == 0 && in->o.stride > 1) {
+    /* several readers share this archive: read only our entries, and leave
+     * damage to reader 0 (it sees the same headers) */
+    unsigned owner = L->cheap_skip ? (unsigned)((L->nheaders - 1) % in->o.stride) : 0;
+    if (r < ARCHIVE_WARN) owner = 0;
+    if (owner != in->o.stride_k) {
+      if (r == ARCHIVE_FATAL || (r < ARCHIVE_WARN && ++L->nerr >= MAX_HEADER_ERRORS))
+        L->closing = 1;
+      return 0;
+    }
+  }
   set_buf(&in->id, L->id);
   if (r < ARCHIVE_WARN) {
     set_buf(&in->path, L->last.len ? L->last.data : "");

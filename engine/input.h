@@ -22,6 +22,11 @@ typedef struct vg_input_opts {
   uint64_t max_doc_bytes; /* larger entries are skipped ("too_large") */
   double max_ratio;       /* expanded / compressed over this: skipped ("ratio") */
   int max_depth;          /* archives at depth > max_depth: skipped ("too_deep") */
+  unsigned stride, stride_k; /* > 1: read only the top-level entries i of an archive
+                                with i % stride == stride_k, so that several readers
+                                share one archive; applies where skipping an entry
+                                costs nothing (a zip or a tar on disk), elsewhere
+                                reader 0 reads everything and the others nothing */
 } vg_input_opts;
 
 typedef enum vg_entry_kind {
@@ -40,6 +45,9 @@ typedef struct vg_entry {
                          suffix ("a.txt" for "a.txt.gz") */
   const unsigned char *data; /* DOC: the bytes; NULL otherwise */
   size_t size;               /* DOC: number of bytes */
+  size_t top;                /* index of the top-level archive entry it comes from
+                                (0 outside archives): entries of one top-level
+                                entry come from the same reader under stride */
   int64_t mtime;             /* seconds since the epoch, 0 when unknown */
   int has_mtime;
   const char *skip;   /* SKIP: a short key: "link", "device", "too_large",

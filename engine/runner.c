@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "input_jsonl.h"
 #include "hashset.h"
 #include "json_out.h"
+#include "merge.h"
 #include "pool.h"
 #include "runner.h"
 #include "summary.h"
@@ -165,7 +167,7 @@ int vigie_run_option(vigie_run *r, const char *name, const char *v) {
     return strlist_add(&r->sets, v);
   }
   if (IS("format")) {
-    if (vg_format_parse(v) == VG_FMT_UNKNOWN) BAD("jsonl");
+    if (vg_format_parse(v) == VG_FMT_UNKNOWN) BAD(vg_format_names);
     return set_path(&r->format, v);
   }
   if (IS("errors")) return set_path(&r->errors_path, v);
@@ -344,15 +346,24 @@ static int open_outputs(vigie_run *r, const char *pipeline_output) {
   }
   r->writers = calloc(outs.n, sizeof *r->writers);
   int status = r->writers ? 0 : VIGIE_EXIT_ABORTED;
+  /* every output checked (its format, a folder that is not empty) before
+   * any is made: a usage error leaves nothing behind */
+  unsigned flags = (r->no_text ? 0 : VG_WRITE_TEXT) | (r->force ? VG_WRITE_FORCE : 0);
   for (size_t i = 0; !status && i < outs.n; i++) {
     vg_format fmt = r->format ? vg_format_parse(r->format) : vg_format_from_path(outs.v[i]);
-    if (fmt == VG_FMT_UNKNOWN) {
-      fprintf(stderr, "vigie: %s: no writer for this kind of file (known: .jsonl; "
-              "or say --format jsonl)\n", outs.v[i]);
+    if (vg_writer_check(outs.v[i], fmt, flags, err)) {
+      fprintf(stderr, "vigie: %s\n", err);
       status = VIGIE_EXIT_USAGE;
-      break;
     }
-    r->writers[i] = vg_writer_open(outs.v[i], fmt, !r->no_text, err);
+    for (size_t j = 0; !status && j < i; j++)
+      if (!strcmp(outs.v[i], outs.v[j])) {
+        fprintf(stderr, "vigie: %s: given twice as an output\n", outs.v[i]);
+        status = VIGIE_EXIT_USAGE;
+      }
+  }
+  for (size_t i = 0; !status && i < outs.n; i++) {
+    vg_format fmt = r->format ? vg_format_parse(r->format) : vg_format_from_path(outs.v[i]);
+    r->writers[i] = vg_writer_new(outs.v[i], fmt, flags, err);
     if (!r->writers[i]) {
       fprintf(stderr, "vigie: cannot write the output: %s\n", err);
       status = VIGIE_EXIT_ABORTED;
@@ -385,14 +396,15 @@ static int close_outputs(vigie_run *r, int keep, vg_buf *written) {
     if (!keep) {
       vg_writer_abort(w);
       if (!is_stdout)
-        vg_buf_printf(written, "%s%s.partial (%zu documents, run not finished)",
-                      written->len ? ", " : "", vg_writer_path(w), vg_writer_count(w));
+        vg_buf_printf(written, "%s%s.partial (%zu %s, run not finished)",
+                      written->len ? ", " : "", vg_writer_path(w), vg_writer_count(w),
+                      vg_writer_unit(w));
     } else if (vg_writer_commit(w, err)) {
       fprintf(stderr, "vigie: cannot write the output: %s\n", err);
       bad = 1;
     } else if (!is_stdout) {
-      vg_buf_printf(written, "%s%s (%zu documents)", written->len ? ", " : "",
-                    vg_writer_path(w), vg_writer_count(w));
+      vg_buf_printf(written, "%s%s (%zu %s)", written->len ? ", " : "",
+                    vg_writer_path(w), vg_writer_count(w), vg_writer_unit(w));
     }
     vg_writer_free(w);
   }
@@ -542,8 +554,15 @@ static void work(void *ctx, size_t w, void *p) {
     it->binary = 1;
     return;
   }
-  vg_entry e = {VG_ENTRY_DOC, it->id, it->source, it->path, it->data, it->size,
-                it->mtime, it->has_mtime, NULL, NULL};
+  vg_entry e = {0};
+  e.kind = VG_ENTRY_DOC;
+  e.id = it->id;
+  e.source = it->source;
+  e.path = it->path;
+  e.data = it->data;
+  e.size = it->size;
+  e.mtime = it->mtime;
+  e.has_mtime = it->has_mtime;
   vg_doc *d = vg_entry_doc(&e, r->run_norm, &r->scratch[w]);
   free(it->data); /* the text is decoded: the raw bytes are not needed */
   it->data = NULL;
@@ -687,16 +706,119 @@ static uint64_t read_jsonl(vigie_run *r, vg_pool *pool, const char *input, uint6
   return taken;
 }
 
-/* Every entry of every input through the pool. */
+/* ---- a zip on disk: every worker reads its share of the entries ---- */
+
+/* One worker's share of a zip: entries i with i % jobs == w. */
+typedef struct share {
+  vigie_run *r;
+  vg_merge *m;
+  const char *path;
+  size_t w;
+  size_t inputs, entries;
+} share;
+
+/* A worker thread: reads its entries, runs them through the stages, and
+ * hands them to the merge keyed by (top-level entry, rank within it). */
+static void *share_main(void *arg) {
+  share *sh = arg;
+  vigie_run *r = sh->r;
+  vg_input_opts o = r->in;
+  o.stride = (unsigned)r->jobs;
+  o.stride_k = (unsigned)sh->w;
+  vg_input *in = vg_input_new(&sh->path, 1, &o);
+  uint64_t last = UINT64_MAX, rank = 0;
+  vg_entry e;
+  while (in && !atomic_load(&r->aborted) && !vg_stop_requested && vg_input_next(in, &e)) {
+    if (!r->shard_by_input && !in_shard(r, e.id)) continue;
+    /* the archive as a whole (missing, unreadable): worker 0 tells it */
+    if (sh->w > 0 && e.kind == VG_ENTRY_ERROR && !strcmp(e.id, sh->path)) continue;
+    item *it = item_from_entry(&e);
+    if (!it) {
+      abort_run(r, "%s: %s", e.id, "out of memory");
+      break;
+    }
+    work(r, sh->w, it);
+    rank = (uint64_t)e.top == last ? rank + 1 : 0;
+    last = (uint64_t)e.top;
+    if (vg_merge_put(sh->m, sh->w, (uint64_t)e.top << 24 | rank, it)) {
+      item_free(it);
+      break;
+    }
+  }
+  if (!in) abort_run(r, "%s%s", "out of memory", "");
+  sh->inputs = in ? vg_input_count_inputs(in) : 0;
+  sh->entries = in ? vg_input_count_entries(in) : 0;
+  vg_input_free(in);
+  vg_merge_close(sh->m, sh->w);
+  return NULL;
+}
+
+/* 1 when path is a zip file on disk, which each worker can open and read
+ * its share of, skipping the others' entries without inflating them. */
+static int shareable(const char *path) {
+  struct stat sb;
+  unsigned char sig[4];
+  if (stat(path, &sb) || !S_ISREG(sb.st_mode)) return 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  size_t n = fread(sig, 1, 4, f);
+  fclose(f);
+  return n == 4 && sig[0] == 'P' && sig[1] == 'K' && sig[2] == 3 && sig[3] == 4;
+}
+
+/* Reads a shareable zip with every worker; this thread collects, in entry
+ * order. Returns the documents taken so far (for --limit). */
+static uint64_t read_shared(vigie_run *r, const char *path, uint64_t taken) {
+  vg_merge *m = vg_merge_new(r->jobs, 4);
+  share *sh = calloc(r->jobs, sizeof *sh);
+  pthread_t *t = calloc(r->jobs, sizeof *t);
+  size_t started = 0;
+  if (m && sh && t) {
+    for (; started < r->jobs; started++) {
+      sh[started] = (share){r, m, path, started, 0, 0};
+      if (pthread_create(&t[started], NULL, share_main, &sh[started])) break;
+    }
+    for (size_t w = started; w < r->jobs; w++) vg_merge_close(m, w);
+    item *it;
+    while ((it = vg_merge_take(m))) {
+      if (r->limit && taken >= r->limit) { /* past --limit: read, not counted */
+        item_free(it);
+        vg_merge_cancel(m);
+        continue;
+      }
+      if (it->kind != VG_ENTRY_ERROR) taken++;
+      done(r, it);
+      if (atomic_load(&r->aborted) || vg_stop_requested) vg_merge_cancel(m);
+    }
+    for (size_t w = 0; w < started; w++) pthread_join(t[w], NULL);
+  }
+  if (started < r->jobs) abort_run(r, "%s%s", "cannot start the worker threads", "");
+  r->read_inputs += started ? sh[0].inputs : 0;
+  for (size_t w = 0; w < started; w++) r->read_entries += sh[w].entries;
+  vg_merge_free(m);
+  free(sh);
+  free(t);
+  return taken;
+}
+
+/* Every entry of every input through the pool (or, for a zip on disk and
+ * more than one job, through workers that each read their share). */
 static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) {
   uint64_t taken = 0;
-  vg_pool *pool = vg_pool_new(r->jobs, 4 * r->jobs + 4, work, done, r);
-  if (!pool) {
-    abort_run(r, "%s%s", "cannot start the worker threads", "");
-    return;
-  }
+  vg_pool *pool = NULL;
   for (size_t k = 0; k < ninputs && !atomic_load(&r->aborted) && !vg_stop_requested; k++) {
     if (r->shard_by_input && !in_shard(r, inputs[k])) continue;
+    if (!r->input_jsonl && r->jobs > 1 && shareable(inputs[k])) {
+      vg_pool_free(pool); /* what came before is written first */
+      pool = NULL;
+      taken = read_shared(r, inputs[k], taken);
+      if (r->limit && taken >= r->limit) break;
+      continue;
+    }
+    if (!pool && !(pool = vg_pool_new(r->jobs, 4 * r->jobs + 4, work, done, r))) {
+      abort_run(r, "%s%s", "cannot start the worker threads", "");
+      break;
+    }
     if (r->input_jsonl) {
       taken = read_jsonl(r, pool, inputs[k], taken);
       if (r->limit && taken >= r->limit) break;
@@ -898,6 +1020,14 @@ int vigie_run_exec(vigie_run *r) {
   int aborted = atomic_load(&r->aborted);
   int interrupted = vg_stop_requested && !aborted;
   vg_buf written = {0};
+  r->sum.seconds = vg_now() - r->t0;
+  json_t *report = vg_summary_json(&r->sum, names, secs); /* the HTML report shows it */
+  if (report) {
+    json_object_set_new(report, "pipeline", json_string(r->pipeline));
+    if (r->sum.pipeline_name) json_object_set_new(report, "name", json_string(r->sum.pipeline_name));
+    for (size_t i = 0; i < r->nwriters; i++) vg_writer_set_summary(r->writers[i], report);
+    json_decref(report);
+  }
   if (close_outputs(r, !aborted && !interrupted, &written) && !aborted) {
     abort_run(r, "%s%s", "an output could not be written", "");
     aborted = 1;

@@ -1,0 +1,78 @@
+"""A zip on disk with -j N: every worker reads its share of the entries
+(inflating only its own), and the output is still the one -j 1 gives:
+documents, errors and skips, in entry order, each reported once."""
+import io
+import os
+import sys
+import zipfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from vtest import check, eq, main, tmp, vigie, write  # noqa: E402
+
+
+def inner_zip():
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in range(3):
+            z.writestr("n%d.txt" % i, "nested %d" % i)
+    return b.getvalue()
+
+
+def make(d):
+    path = os.path.join(d, "big.zip")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in range(120):
+            if i % 17 == 0:
+                z.writestr("d%03d/" % i, "")                      # a folder: not a document
+            elif i % 23 == 0:
+                z.writestr("b%03d.bin" % i, b"\x00\x01" * 10)     # binary: skipped
+            elif i % 29 == 0:
+                z.writestr("n%03d.zip" % i, inner_zip())          # nested: three documents
+            elif i % 31 == 0:
+                z.writestr("l%03d.txt" % i, "x" * 5000)           # over --max-doc-bytes
+            else:
+                z.writestr("t%03d.txt" % i, ("Tract %d. " % i) * (i % 7 + 1))
+    return path
+
+
+def test_every_jobs_count_gives_the_same_run():
+    d = tmp()
+    make(d)
+    write(os.path.join(d, "p.lua"), '''return { stages = { function(doc)
+      if doc.name:find("5") then return false end
+      if doc.name == "t044.txt" then error("boom") end
+      doc.meta.worker_free = true
+    end } }''')
+    runs = []
+    for j in ("1", "2", "3", "4"):
+        r = vigie("run", "p.lua", "big.zip", "-j", j, "--max-doc-bytes", "4K", "--errors", "e%s.jsonl" % j,
+                  "--stats", "s%s.json" % j, cwd=d)
+        eq(r.code, 1, "one failure", r)
+        errs = open(os.path.join(d, "e%s.jsonl" % j), "rb").read()
+        stats = open(os.path.join(d, "s%s.json" % j)).read()
+        stats = stats[:stats.index('"stage_seconds"')]
+        runs.append((r.out, errs, stats))
+    ids = [x["id"] for x in vigie("run", "p.lua", "big.zip", "-j", "1", cwd=d).docs]
+    check("big.zip!n058.zip!n0.txt" in ids, "nested documents", ids[:5])
+    eq(ids, sorted(ids, key=lambda i: (int(i.split("!")[1][1:4]), i)), "entry order")
+    for k in (1, 2, 3):
+        eq(runs[k][0], runs[0][0], "documents, -j %d vs -j 1" % (k + 1))
+        eq(runs[k][1], runs[0][1], "errors, -j %d vs -j 1" % (k + 1))
+        eq(runs[k][2], runs[0][2], "counts, -j %d vs -j 1" % (k + 1))
+
+
+def test_limit_and_a_missing_zip_with_several_jobs():
+    d = tmp()
+    make(d)
+    write(os.path.join(d, "p.lua"), "return { stages = { function() end } }")
+    one = vigie("run", "p.lua", "big.zip", "--limit", "10", "-j", "1", cwd=d)
+    three = vigie("run", "p.lua", "big.zip", "--limit", "10", "-j", "3", cwd=d)
+    eq(three.out, one.out, "--limit takes the first documents in entry order")
+    write(os.path.join(d, "broken.zip"), b"PK\x03\x04" + b"\x00" * 40)
+    r = vigie("run", "p.lua", "broken.zip", "big.zip", "-j", "3", "--errors", "e.jsonl", cwd=d)
+    eq(r.code, 1, "exit", r)
+    errs = open(os.path.join(d, "e.jsonl")).read().splitlines()
+    eq(sum('"id":"broken.zip"' in l for l in errs), 1, "the damage is told once")
+
+
+main()
