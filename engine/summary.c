@@ -79,21 +79,57 @@ static void order_by_count(const vg_counts *c, size_t *idx) {
     }
 }
 
-static void print_inline(FILE *f, const vg_counts *c) {
-  if (!c->n) return;
-  fputs(" (", f);
-  for (size_t i = 0; i < c->n; i++)
-    fprintf(f, "%s%s: %llu", i ? ", " : "", c->keys[i], (unsigned long long)c->vals[i]);
-  fputc(')', f);
+/* The look of the summary: labels right-aligned in a column, so that the
+ * numbers start in the next one; color only when asked (a terminal, and
+ * NO_COLOR unset: the caller decides). */
+#define LABEL_WIDTH 10 /* "  problems" */
+#define SHOWN_RULES 10 /* rules listed under flags; the rest are counted */
+#define INLINE_KEYS 3  /* reasons written on the line of their count */
+
+typedef struct style {
+  const char *bold, *dim, *red, *green, *off;
+} style;
+
+static void label(FILE *f, const style *st, const char *name) {
+  fprintf(f, "%s%*s%s ", st->dim, LABEL_WIDTH, name, st->off);
+}
+
+/* "kept 12", then the reasons: on the same line when they are few, else
+ * one a line, the largest first. */
+static void count_line(FILE *f, const style *st, const char *name, uint64_t n,
+                       const vg_counts *by, const char *color) {
+  label(f, st, name);
+  fprintf(f, "%s%llu%s", n && *color ? color : "", (unsigned long long)n, n && *color ? st->off : "");
+  if (!by->n) {
+    fputc('\n', f);
+    return;
+  }
+  size_t *idx = malloc(by->n * sizeof *idx);
+  if (!idx || by->n <= INLINE_KEYS) {
+    fputs(" (", f);
+    for (size_t i = 0; i < by->n; i++)
+      fprintf(f, "%s%s: %llu", i ? ", " : "", by->keys[i], (unsigned long long)by->vals[i]);
+    fputs(")\n", f);
+    free(idx);
+    return;
+  }
+  fputc('\n', f);
+  order_by_count(by, idx);
+  for (size_t i = 0; i < by->n && i < SHOWN_PROBLEMS; i++)
+    fprintf(f, "%*s %6llu  %s\n", LABEL_WIDTH, "", (unsigned long long)by->vals[idx[i]],
+            by->keys[idx[i]]);
+  if (by->n > SHOWN_PROBLEMS)
+    fprintf(f, "%*s    ... and %zu more\n", LABEL_WIDTH, "", by->n - SHOWN_PROBLEMS);
+  free(idx);
 }
 
 void vg_summary_print(FILE *f, const vg_summary *s, const char *const *inputs,
                       size_t ninputs, const char *written,
                       const char *const *stage_names, const double *stage_secs,
                       const char *errors_path, int color) {
-  const char *bold = color ? "\033[1m" : "", *red = color ? "\033[31m" : "",
-             *off = color ? "\033[0m" : "";
-  fprintf(f, "%svigie:%s %llu document%s from %llu input%s", bold, off,
+  const style st = {color ? "\033[1m" : "", color ? "\033[2m" : "", color ? "\033[31m" : "",
+                    color ? "\033[32m" : "", color ? "\033[0m" : ""};
+  fprintf(f, "%svigie:%s %llu document%s from %llu input%s", st.bold, st.off,
           (unsigned long long)(s->docs + s->skipped), s->docs + s->skipped == 1 ? "" : "s",
           (unsigned long long)s->inputs, s->inputs == 1 ? "" : "s");
   if (ninputs) {
@@ -102,65 +138,82 @@ void vg_summary_print(FILE *f, const vg_summary *s, const char *const *inputs,
     if (ninputs > 3) fprintf(f, ", and %zu more", ninputs - 3);
     fputc(')', f);
   }
-  fprintf(f, " through %zu stage%s, %zu worker%s\n", s->nstages, s->nstages == 1 ? "" : "s",
-          s->workers, s->workers == 1 ? "" : "s");
-  fprintf(f, "  kept %llu  dropped %llu", (unsigned long long)s->kept,
-          (unsigned long long)s->dropped);
-  print_inline(f, &s->dropped_by);
-  fprintf(f, "  %sfailed %llu%s", s->failed ? red : "", (unsigned long long)s->failed,
-          s->failed ? off : "");
-  print_inline(f, &s->failed_by);
-  fprintf(f, "  skipped %llu", (unsigned long long)s->skipped);
-  print_inline(f, &s->skipped_by);
+  if (s->nstages || s->workers)
+    fprintf(f, " through %zu stage%s, %zu worker%s", s->nstages, s->nstages == 1 ? "" : "s",
+            s->workers, s->workers == 1 ? "" : "s");
   fputc('\n', f);
+  count_line(f, &st, "kept", s->kept, &(vg_counts){0}, st.green);
+  count_line(f, &st, "dropped", s->dropped, &s->dropped_by, "");
+  count_line(f, &st, "failed", s->failed, &s->failed_by, st.red);
+  count_line(f, &st, "skipped", s->skipped, &s->skipped_by, "");
   long long split = (long long)(s->kept + s->dropped + s->failed) - (long long)s->docs;
-  if (split) fprintf(f, "  splitting made %lld more document%s than came in\n", split,
-                     split == 1 || split == -1 ? "" : "s");
-  if (s->input_errors)
-    fprintf(f, "  %sinput errors %llu%s (inputs, entries or lines that could not be read)\n", red,
-            (unsigned long long)s->input_errors, off);
-  if (s->errors_kept)
-    fprintf(f, "  stage errors kept (on_error = \"keep\") %llu\n",
+  if (split) {
+    label(f, &st, "split");
+    fprintf(f, "%lld more document%s than came in\n", split, split == 1 || split == -1 ? "" : "s");
+  }
+  if (s->input_errors) {
+    label(f, &st, "unread");
+    fprintf(f, "%s%llu%s (inputs, entries or lines that could not be read)\n", st.red,
+            (unsigned long long)s->input_errors, st.off);
+  }
+  if (s->errors_kept) {
+    label(f, &st, "stage errs");
+    fprintf(f, "%llu, documents kept all the same (on_error = \"keep\")\n",
             (unsigned long long)s->errors_kept);
-  fprintf(f, "  flags %llu in %llu document%s\n", (unsigned long long)s->flags,
+  }
+  label(f, &st, "flags");
+  fprintf(f, "%s%llu%s in %llu document%s\n", st.bold, (unsigned long long)s->flags, st.off,
           (unsigned long long)s->flagged_docs, s->flagged_docs == 1 ? "" : "s");
   if (s->flags_by.n) {
     size_t *idx = malloc(s->flags_by.n * sizeof *idx);
-    size_t w = 0;
-    for (size_t i = 0; i < s->flags_by.n; i++)
-      if (strlen(s->flags_by.keys[i]) > w) w = strlen(s->flags_by.keys[i]);
     if (idx) {
+      size_t w = 0;
       order_by_count(&s->flags_by, idx);
-      for (size_t i = 0; i < s->flags_by.n; i++)
-        fprintf(f, "    %-*s %6llu\n", (int)w, s->flags_by.keys[idx[i]],
-                (unsigned long long)s->flags_by.vals[idx[i]]);
+      for (size_t i = 0; i < s->flags_by.n && i < SHOWN_RULES; i++)
+        if (strlen(s->flags_by.keys[idx[i]]) > w) w = strlen(s->flags_by.keys[idx[i]]);
+      for (size_t i = 0; i < s->flags_by.n && i < SHOWN_RULES; i++) {
+        uint64_t v = s->flags_by.vals[idx[i]];
+        fprintf(f, "%*s %-*s  %6llu  %3.0f%%\n", LABEL_WIDTH, "", (int)w, s->flags_by.keys[idx[i]],
+                (unsigned long long)v, s->flags ? 100.0 * (double)v / (double)s->flags : 0.0);
+      }
+      if (s->flags_by.n > SHOWN_RULES)
+        fprintf(f, "%*s ... and %zu more rules (all of them in --stats)\n", LABEL_WIDTH, "",
+                s->flags_by.n - SHOWN_RULES);
       free(idx);
     }
   }
   if (s->nproblems) {
     uint64_t total = 0;
     for (size_t i = 0; i < s->nproblems; i++) total += s->problems[i].count;
-    fprintf(f, "  %sproblems:%s %llu (", red, off, (unsigned long long)total);
+    label(f, &st, "problems");
+    fprintf(f, "%s%llu%s (", st.red, (unsigned long long)total, st.off);
     if (errors_path) fprintf(f, "every one of them in %s)\n", errors_path);
     else fputs("all of them with --errors PATH)\n", f);
     for (size_t i = 0; i < s->nproblems && i < SHOWN_PROBLEMS; i++) {
       const vg_problem *p = &s->problems[i];
-      fprintf(f, "    %s: %s", p->id, p->text);
+      fprintf(f, "%*s %s: %s", LABEL_WIDTH, "", p->id, p->text);
       if (p->count > 1) fprintf(f, " (and %llu more like it)", (unsigned long long)p->count - 1);
       fputc('\n', f);
     }
     if (s->nproblems > SHOWN_PROBLEMS)
-      fprintf(f, "    ... %zu more kinds\n", s->nproblems - SHOWN_PROBLEMS);
+      fprintf(f, "%*s ... %zu more kinds\n", LABEL_WIDTH, "", s->nproblems - SHOWN_PROBLEMS);
+  } else if (errors_path && (s->dropped || s->skipped || s->failed)) {
+    label(f, &st, "errors");
+    fprintf(f, "one line per document dropped, skipped or failed in %s\n", errors_path);
   }
-  if (written && *written) fprintf(f, "  wrote %s\n", written);
+  if (written && *written) {
+    label(f, &st, "wrote");
+    fprintf(f, "%s\n", written);
+  }
   if (stage_names && s->nstages) {
-    fputs("  time in stages:", f);
+    label(f, &st, "stages");
     for (size_t i = 0; i < s->nstages; i++)
-      fprintf(f, " %s %.3f s%s", stage_names[i], stage_secs[i], i + 1 < s->nstages ? "," : "");
+      fprintf(f, "%s %.3f s%s", stage_names[i], stage_secs[i], i + 1 < s->nstages ? ", " : "");
     fputc('\n', f);
   }
   char hb[32];
-  fprintf(f, "  %.2f s, %s, %.1f MB/s\n", s->seconds, vg_human_bytes(s->bytes, hb),
+  label(f, &st, "time");
+  fprintf(f, "%.2f s, %s, %.1f MB/s\n", s->seconds, vg_human_bytes(s->bytes, hb),
           s->seconds > 0 ? (double)s->bytes / 1048576.0 / s->seconds : 0.0);
 }
 
