@@ -163,6 +163,18 @@ void vg_doc_clear_flags(vg_doc *d) {
   d->nflags = 0;
 }
 
+void vg_doc_flag_order(const vg_doc *d, size_t *order) {
+  for (size_t i = 0; i < d->nflags; i++) {
+    size_t j = i;
+    for (; j > 0; j--) {
+      const vg_flag *p = &d->flags[order[j - 1]], *f = &d->flags[i];
+      if (p->start < f->start || (p->start == f->start && p->end <= f->end)) break;
+      order[j] = order[j - 1];
+    }
+    order[j] = i;
+  }
+}
+
 void vg_doc_excerpt(const vg_doc *d, size_t start, size_t end, size_t *from,
                     size_t *to) {
   vg_span sp;

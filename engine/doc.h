@@ -73,6 +73,9 @@ int vg_doc_flag(vg_doc *d, const char *rule, const char *label,
                 const char *note, const char *stage, size_t start, size_t end,
                 double score, int score_is_int, char err[VG_ERRLEN]);
 void vg_doc_clear_flags(vg_doc *d);
+/* Writes into order[0..nflags) the flags' indexes in text order: by start,
+ * then end; ties keep the order they were made in. */
+void vg_doc_flag_order(const vg_doc *d, size_t *order);
 
 /* Where the sentence around text[start, end) begins and ends, for a flag's
  * excerpt: bounded to a few hundred bytes each side, cut at UTF-8

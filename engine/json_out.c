@@ -167,15 +167,7 @@ int vg_json_doc(vg_buf *b, const vg_doc *d, int with_text) {
   /* flags in text order (by start, then end; ties keep the order made) */
   size_t small[64], *order = d->nflags <= 64 ? small : malloc(d->nflags * sizeof *order);
   if (!order) return -1;
-  for (size_t i = 0; i < d->nflags; i++) {
-    size_t j = i;
-    for (; j > 0; j--) {
-      const vg_flag *p = &d->flags[order[j - 1]], *f = &d->flags[i];
-      if (p->start < f->start || (p->start == f->start && p->end <= f->end)) break;
-      order[j] = order[j - 1];
-    }
-    order[j] = i;
-  }
+  vg_doc_flag_order(d, order);
   int rc = 0;
   for (size_t i = 0; !rc && i < d->nflags; i++)
     rc = (i && vg_buf_putc(b, ',')) || flag_json(b, d, &d->flags[order[i]]);

@@ -431,7 +431,7 @@ static int html_doc(vg_writer *w, const vg_doc *d, char err[VG_ERRLEN]) {
   size_t *order = malloc(d->nflags * sizeof *order);
   int rc = -1;
   if (order) {
-    vg_flags_in_order(d, order);
+    vg_doc_flag_order(d, order);
     rc = doc_json(w, x, d, order);
   }
   free(order);

@@ -10,18 +10,6 @@
 
 #include "writer_internal.h"
 
-void vg_flags_in_order(const vg_doc *d, size_t *order) {
-  for (size_t i = 0; i < d->nflags; i++) {
-    size_t j = i;
-    for (; j > 0; j--) {
-      const vg_flag *p = &d->flags[order[j - 1]], *f = &d->flags[i];
-      if (p->start < f->start || (p->start == f->start && p->end <= f->end)) break;
-      order[j] = order[j - 1];
-    }
-    order[j] = i;
-  }
-}
-
 /* Appends s[0..n) as one field. */
 static int field(vg_buf *b, const char *s, size_t n) {
   size_t run = 0;
@@ -41,7 +29,7 @@ static int tsv_doc(vg_writer *w, const vg_doc *d, char err[VG_ERRLEN]) {
   vg_buf *b = &w->line;
   int rc = !order;
   vg_buf_reset(b);
-  if (order) vg_flags_in_order(d, order);
+  if (order) vg_doc_flag_order(d, order);
   for (size_t i = 0; !rc && i < d->nflags; i++) {
     const vg_flag *f = &d->flags[order[i]];
     size_t from, to;

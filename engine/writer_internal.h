@@ -93,8 +93,4 @@ void vg_namer_free(vg_namer *n);
 /* Appends the sidecar of d: its JSONL line without the text. */
 int vg_sidecar_json(vg_buf *b, const vg_doc *d);
 
-/* The flags of d in text order (by start, then end; ties in the order
- * made): fills order[0..nflags). */
-void vg_flags_in_order(const vg_doc *d, size_t *order);
-
 #endif
