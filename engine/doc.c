@@ -147,11 +147,19 @@ int vg_doc_flag(vg_doc *d, const char *rule, const char *label,
   f.end = end;
   f.score = score;
   f.score_is_int = score_is_int;
-  size_t line = 1, bol = 0;
-  for (const unsigned char *p = t; (p = memchr(p, '\n', (size_t)(t + start - p))); p++) {
+  size_t line = 1, bol = 0, from = 0;
+  if (d->lc_line && d->lc_off <= start) { /* count on from the last flag */
+    line = d->lc_line;
+    bol = d->lc_bol;
+    from = d->lc_off;
+  }
+  for (const unsigned char *p = t + from; (p = memchr(p, '\n', (size_t)(t + start - p))); p++) {
     line++;
     bol = (size_t)(p - t) + 1;
   }
+  d->lc_off = start;
+  d->lc_line = line;
+  d->lc_bol = bol;
   f.line = line;
   f.col = 1 + vg_text_len(d->text.data + bol, start - bol);
   d->flags[d->nflags++] = f;
@@ -161,6 +169,7 @@ int vg_doc_flag(vg_doc *d, const char *rule, const char *label,
 void vg_doc_clear_flags(vg_doc *d) {
   for (size_t i = 0; i < d->nflags; i++) flag_free(&d->flags[i]);
   d->nflags = 0;
+  d->lc_line = 0; /* the text may change now */
 }
 
 void vg_doc_flag_order(const vg_doc *d, size_t *order) {

@@ -45,6 +45,9 @@ typedef struct vg_doc {
   vg_flag *flags;       /* in the order they were made */
   size_t nflags, capflags;
   int derived_count;    /* documents derived from this one so far */
+  size_t lc_off, lc_line, lc_bol; /* where the last flag's line was counted
+                                     (offset, its line, its line's start):
+                                     flags made in text order count on from there */
   int has_unique;       /* doc:unique(key) was called: */
   uint64_t unique[2];   /*   the key's 128-bit hash */
   char *unique_stage;   /*   and the stage that called it (owned) */

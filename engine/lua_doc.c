@@ -120,6 +120,7 @@ int vg_lua_doc_settext(lua_State *L, vg_doc *d, const char *s, size_t n,
   }
   vg_buf_free(&d->text);
   d->text = tmp;
+  d->lc_line = 0;
   return 0;
 }
 
