@@ -82,6 +82,26 @@ def read_jsonl(path):
         return [json.loads(l) for l in f.read().split("\n") if l.strip()]
 
 
+def run_lua(body, text="x", args=(), files=None):
+    """Runs body (Lua, with doc and ctx) as the process of a stage file
+    stages/t.lua over one document whose text is text; files are written
+    beside the pipeline first. Returns the Result."""
+    d = tmp()
+    write(os.path.join(d, "p.lua"), "return { stages = { { \"stages/t.lua\" } } }\n")
+    write(os.path.join(d, "stages", "t.lua"), "return function(doc, ctx)\n%s\nend\n" % body)
+    for name, content in (files or {}).items():
+        write(os.path.join(d, name), content)
+    write(os.path.join(d, "in.txt"), text)
+    return vigie("run", "p.lua", "in.txt", *args, cwd=d)
+
+
+def ok(body, **kw):
+    """run_lua, and the run must succeed (the body's asserts hold)."""
+    r = run_lua(body, **kw)
+    eq(r.code, 0, "assertions in Lua", r)
+    return r
+
+
 class CheckFailed(Exception):
     pass
 

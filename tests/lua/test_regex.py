@@ -6,23 +6,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from vtest import check, eq, main, tmp, vigie, write  # noqa: E402
+from vtest import check, eq, main, ok, run_lua, tmp, vigie, write  # noqa: E402
 
 
-def run_lua(body, text="x", args=(), files=None):
-    d = tmp()
-    write(os.path.join(d, "p.lua"), "return { stages = { { \"stages/t.lua\" } } }\n")
-    write(os.path.join(d, "stages", "t.lua"), "return function(doc, ctx)\n%s\nend\n" % body)
-    for name, content in (files or {}).items():
-        write(os.path.join(d, name), content)
-    write(os.path.join(d, "in.txt"), text)
-    return vigie("run", "p.lua", "in.txt", *args, cwd=d)
 
 
-def ok(body, **kw):
-    r = run_lua(body, **kw)
-    eq(r.code, 0, "assertions in Lua", r)
-    return r
 
 
 def test_find_with_captures_and_init():

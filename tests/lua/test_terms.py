@@ -12,23 +12,11 @@ import sys
 import unicodedata
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from vtest import check, eq, main, tmp, vigie, write  # noqa: E402
+from vtest import check, eq, main, ok, run_lua, tmp, vigie, write  # noqa: E402
 
 
-def run_lua(body, files=None, args=(), text="x"):
-    d = tmp()
-    write(os.path.join(d, "p.lua"), "return { stages = { { \"stages/t.lua\" } } }\n")
-    write(os.path.join(d, "stages", "t.lua"), "return function(doc, ctx)\n%s\nend\n" % body)
-    for name, content in (files or {}).items():
-        write(os.path.join(d, name), content)
-    write(os.path.join(d, "in.txt"), text)
-    return vigie("run", "p.lua", "in.txt", *args, cwd=d)
 
 
-def ok(body, **kw):
-    r = run_lua(body, **kw)
-    eq(r.code, 0, "assertions in Lua", r)
-    return r
 
 
 # Lua helpers prepended to the bodies: all(m, text) lists the matches as
