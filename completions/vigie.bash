@@ -13,7 +13,7 @@ _vigie() {
   local commands="run check ls cat test stats"
   local run_opts="--output --format --force --input-format --jobs --normalize --set --errors
     --rejects --stats --trace --no-text --limit --fail-fast --shard --shard-by --skip-existing
-    --max-doc-bytes --max-ratio --max-depth --timeout --lua-memory --trust --progress
+    --max-doc-bytes --max-ratio --max-depth --input-timeout --timeout --lua-memory --trust --progress
     --no-progress --help"
   local check_opts="--set --trust --help"
   local ls_opts="--max-doc-bytes --max-ratio --max-depth --help"
@@ -46,7 +46,7 @@ _vigie() {
     --shard-by)
       COMPREPLY=($(compgen -W "doc input" -- "$cur"))
       return ;;
-    -j | --jobs | --limit | --shard | --max-doc-bytes | --max-ratio | --max-depth | --timeout | \
+    -j | --jobs | --limit | --shard | --max-doc-bytes | --max-ratio | --max-depth | --input-timeout | --timeout | \
       --lua-memory | --set | --trace | --id)
       return ;; # a value only the user knows
     -o | --output | --errors | --rejects | --stats)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reader.h"
 #include "runner.h"
 #include "text.h"
 #include "vigie.h"
@@ -62,6 +63,8 @@ static const char RUN_HELP[] =
     "      --max-ratio R     entries expanding more than R times are skipped (200)\n"
     "      --max-depth D     archives nested deeper are skipped (4)\n"
     "      --timeout S       seconds a document may spend in one stage (10)\n"
+    "      --input-timeout S an input that reads and yields nothing for S seconds is\n"
+    "                        abandoned and reported (30; 0: read in-process, no limit)\n"
     "      --lua-memory N    memory of a worker's Lua state (512M)\n"
     "      --trust           stages get the whole Lua standard library\n"
     "      --progress, --no-progress   a progress line on stderr (default: on a terminal)\n"
@@ -135,6 +138,7 @@ static const struct option RUN_OPTS[] = {
     {"max-ratio", required_argument, 0, OPT_BASE},
     {"max-depth", required_argument, 0, OPT_BASE},
     {"timeout", required_argument, 0, OPT_BASE},
+    {"input-timeout", required_argument, 0, OPT_BASE},
     {"lua-memory", required_argument, 0, OPT_BASE},
     {"trust", no_argument, 0, OPT_BASE},
     {"progress", no_argument, 0, OPT_BASE},
@@ -337,6 +341,7 @@ int vg_cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "cat")) return input_cmd(argc - 1, argv + 1, 1);
   if (!strcmp(cmd, "stats")) return cmd_stats(argc - 1, argv + 1);
   if (!strcmp(cmd, "test")) return cmd_test(argc - 1, argv + 1);
+  if (!strcmp(cmd, "__reader")) return vg_reader_child_main(argc - 1, argv + 1); /* run's reader child */
   fprintf(stderr, "vigie: unknown command '%s'\n\n%s", cmd, USAGE);
   return VIGIE_EXIT_USAGE;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "input_internal.h"
 #include "util.h"
@@ -48,6 +49,10 @@ typedef struct level {
   int drain;        /* the rest of the current entry must be read through first */
   int closing;      /* the entry just yielded ended this archive */
   int nerr;         /* consecutive header errors */
+  char *file;       /* owned: the file level 0 reads, when gzip salvage may reread it */
+  int64_t hpos;     /* level 0: where the last header read whole starts (-1: none yet) */
+  size_t hnum;      /* and its number */
+  char *salvaged;   /* owned: the gzip damage this level was salvaged from, until reported */
 } level;
 
 /* One directory being walked. */
@@ -281,6 +286,11 @@ static void pop_level(vg_input *in) {
   trim_buf(&L->data);
   trim_buf(&L->sub);
   vg_buf_reset(&L->last);
+  free(L->file);
+  free(L->salvaged);
+  L->file = L->salvaged = NULL;
+  L->hpos = -1;
+  L->hnum = 0;
   L->pending = NULL;
   L->has_pending = L->drain = L->closing = L->nerr = 0;
   L->nheaders = 0;
@@ -300,14 +310,166 @@ static int push_level(vg_input *in, struct archive *a, const char *id,
   L->pending_r = r;
   L->has_pending = 1;
   L->cheap_skip = vg_input_cheap_skip(a, seekable);
+  L->hpos = -1;
+  L->hnum = 0;
   in->nlv++;
   return 0;
+}
+
+/* ---- gzip salvage ------------------------------------------------------- */
+
+/* libarchive's gzip filter drops the block it was inflating when the
+ * stream turns out cut or corrupt (up to 64 KiB of output), so a truncated
+ * tar.gz loses the entries just before the damage. When level 0 is a gzip
+ * stream read from a file and fails for good, the file is inflated again
+ * with zlib, keeping every byte zlib can produce, and the archive is read
+ * on from those bytes in memory (at most 4 x max_doc_bytes of them). */
+
+#define SALVAGE_BLOCK (64 * 1024)
+
+/* Inflates the gzip file fs with zlib into b (reset first), keeping the
+ * output from offset `from` on, at most `max` bytes of it. A damaged or
+ * cut stream keeps what came before the damage; concatenated members are
+ * read one after the other. Gives up over max_ratio, as the reader does.
+ * Returns 0 when b holds bytes, -1 otherwise (not gzip, nothing past
+ * from, out of memory, a bomb). */
+static int inflate_file(const vg_input *in, const char *fs, uint64_t from, uint64_t max,
+                        vg_buf *b) {
+  vg_buf_reset(b);
+  FILE *f = fopen(fs, "rb");
+  unsigned char *ib = malloc(2 * SALVAGE_BLOCK), *ob = ib ? ib + SALVAGE_BLOCK : NULL;
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  int ok = f && ib && inflateInit2(&z, 16 + MAX_WBITS) == Z_OK;
+  if (!ok) {
+    if (f) fclose(f);
+    free(ib);
+    return -1;
+  }
+  uint64_t out = 0, used = 0;
+  int bad = 0, first = 1;
+  for (;;) {
+    if (z.avail_in < 2) { /* refill, keeping a byte left over */
+      if (z.avail_in) ib[0] = *z.next_in;
+      size_t n = fread(ib + z.avail_in, 1, SALVAGE_BLOCK - z.avail_in, f);
+      if (n == 0 && z.avail_in == 0) break; /* the end of the file */
+      z.next_in = ib;
+      z.avail_in += (uInt)n;
+      used += n;
+      if (first && (z.avail_in < 2 || ib[0] != 0x1f || ib[1] != 0x8b)) {
+        bad = 1; /* not gzip */
+        break;
+      }
+      first = 0;
+      if (n == 0 && z.avail_in < 2) break;
+    }
+    z.next_out = ob;
+    z.avail_out = SALVAGE_BLOCK;
+    int zr = inflate(&z, Z_NO_FLUSH);
+    size_t got = SALVAGE_BLOCK - z.avail_out;
+    if (out + got > from) {
+      size_t off = out >= from ? 0 : (size_t)(from - out), k = got - off;
+      int full = b->len + k >= max;
+      if (full) k = (size_t)(max - b->len);
+      if (vg_buf_append(b, ob + off, k)) {
+        bad = 1;
+        break;
+      }
+      if (full) break;
+    }
+    out += got;
+    if (in->o.max_ratio > 0 && out > RATIO_FLOOR && (double)out / (double)used > in->o.max_ratio) {
+      bad = 1;
+      break;
+    }
+    if (zr == Z_STREAM_END) {
+      if (z.avail_in >= 2 && (z.next_in[0] != 0x1f || z.next_in[1] != 0x8b)) break; /* trailing bytes */
+      if (inflateReset(&z) != Z_OK) break;
+    } else if (zr == Z_BUF_ERROR && z.avail_in < 2) {
+      continue; /* wants more input */
+    } else if (zr != Z_OK) {
+      break; /* the damage: keep what came before */
+    }
+  }
+  inflateEnd(&z);
+  fclose(f);
+  free(ib);
+  if (bad || b->len == 0) {
+    vg_buf_free(b);
+    return -1;
+  }
+  return 0;
+}
+
+/* Replaces level 0 (or, with none, starts it) with the archive in the
+ * bytes zlib gets out of the gzip file fs, from the header at hpos (-1:
+ * from the start) on, after `skip` headers; id is level 0's id, hnum the
+ * number of the header at hpos, msg libarchive's message for the damage
+ * (reported once, with the first damage met after, or at the end).
+ * Returns 1 when reading goes on that way; 0 when it would read nothing
+ * new (the caller then reports the damage as it would have). */
+static int salvage(vg_input *in, const char *fs, const char *id, int64_t hpos, size_t hnum,
+                   int skip, const char *msg) {
+  if (!fs || in->o.stride > 1 || in->nlv > 1) return 0;
+  /* only the gzip filter's own failures ("truncated gzip input", "gzip
+   * decompression failed"): a tar cut before it was compressed would read
+   * the same again */
+  if (!msg || (!strstr(msg, "gzip") && !strstr(msg, "GZip") && !strstr(msg, "Gzip"))) return 0;
+  if (hpos < 0) skip = 0;
+  uint64_t max = in->o.max_doc_bytes < (uint64_t)SIZE_MAX / 8 ? in->o.max_doc_bytes * 4
+                                                              : (uint64_t)SIZE_MAX / 2;
+  vg_buf b = {0};
+  if (inflate_file(in, fs, hpos > 0 ? (uint64_t)hpos : 0, max, &b)) return 0;
+  struct archive *a = NULL;
+  struct archive_entry *ae = NULL;
+  int oerr = 0;
+  int r = vg_input_open(&a, NULL, b.data, b.len, &ae, &oerr);
+  for (int k = 0; k < skip && r >= ARCHIVE_WARN; k++) r = archive_read_next_header(a, &ae);
+  char *idc = vg_strdup(id), *m = vg_strdup(msg);
+  if (!a || r < ARCHIVE_WARN || r == ARCHIVE_EOF || !vg_input_is_container(a) || !idc || !m) {
+    archive_read_free(a);
+    vg_buf_free(&b);
+    free(idc);
+    free(m);
+    return 0;
+  }
+  char *last = in->nlv && in->lv[0].last.len ? vg_strdup(in->lv[0].last.data) : NULL;
+  if (in->nlv) pop_level(in);
+  level *L = &in->lv[0];
+  vg_buf_free(&L->src);
+  L->src = b; /* a reads from these bytes */
+  if (push_level(in, a, idc, ae, r, 1)) {
+    archive_read_free(a);
+    free(idc);
+    free(m);
+    free(last);
+    return 0;
+  }
+  free(idc);
+  L->nheaders = hpos >= 0 ? hnum - 1 + (size_t)skip : 0;
+  L->salvaged = m;
+  if (last) set_buf(&L->last, last);
+  free(last);
+  return 1;
+}
+
+/* salvage() for level 0 as it stands: from its last header read whole,
+ * skipping it when it was dealt with already (skip 1). */
+static int salvage_level(vg_input *in, int skip) {
+  level *L = &in->lv[0];
+  if (in->nlv != 1 || !L->file || L->salvaged) return 0;
+  char *fs = vg_strdup(L->file), *id = vg_strdup(L->id), *msg = vg_strdup(lib_msg(L->a));
+  int ok = fs && id && msg && salvage(in, fs, id, L->hpos, L->hnum, skip, msg);
+  free(fs);
+  free(id);
+  free(msg);
+  return ok;
 }
 
 /* The reason for damage met at the current entry of L ("entry 3 (c.txt):
  * Truncated input file..."), naming the previous entry when the header
  * itself could not be read. */
-static void reason_damaged(vg_input *in, const level *L, int have_name) {
+static void reason_damaged(vg_input *in, level *L, int have_name) {
   vg_buf tmp = {0};
   const char *msg = lib_msg(L->a);
   if (have_name)
@@ -316,6 +478,12 @@ static void reason_damaged(vg_input *in, const level *L, int have_name) {
     set_reason(in, "entry %zu (after %s): %s", L->nheaders, printable(&tmp, L->last.data), msg);
   else
     set_reason(in, "entry %zu: %s", L->nheaders, msg);
+  if (L->salvaged) { /* the damage is the gzip stream's: say so, once */
+    vg_buf_printf(&in->reason, " (the gzip stream is damaged: %s; the entries before were "
+                  "read from what zlib could still decompress)", L->salvaged);
+    free(L->salvaged);
+    L->salvaged = NULL;
+  }
   vg_buf_free(&tmp);
 }
 
@@ -370,6 +538,7 @@ static int drain(vg_input *in, vg_entry *e, level *L) {
     la_int64_t off;
     int r = archive_read_data_block(L->a, &blk, &n, &off);
     if (r == ARCHIVE_EOF) return 0;
+    if (r == ARCHIVE_FATAL && L == &in->lv[0] && salvage_level(in, 1)) return 0;
     if (r < ARCHIVE_OK) {
       set_buf(&in->id, L->id);
       set_buf(&in->path, L->last.data ? L->last.data : "");
@@ -503,6 +672,19 @@ static int step_level(vg_input *in, vg_entry *e) {
     r = archive_read_next_header(L->a, &ae);
   }
   if (r == ARCHIVE_EOF) {
+    if (L->salvaged) { /* salvaged bytes that ended without more damage: report the first */
+      vg_buf tmp = {0};
+      set_buf(&in->id, L->id);
+      set_buf(&in->path, L->last.len ? L->last.data : "");
+      set_reason(in, "after entry %zu (%s): %s (the entries before were read from what zlib "
+                 "could still decompress)", L->nheaders, printable(&tmp, L->last.data),
+                 L->salvaged);
+      vg_buf_free(&tmp);
+      free(L->salvaged);
+      L->salvaged = NULL;
+      L->closing = 1;
+      return yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
+    }
     pop_level(in);
     return 0;
   }
@@ -520,12 +702,17 @@ static int step_level(vg_input *in, vg_entry *e) {
   }
   set_buf(&in->id, L->id);
   if (r < ARCHIVE_WARN) {
+    if (r == ARCHIVE_FATAL && li == 0 && salvage_level(in, 1)) return 0;
     set_buf(&in->path, L->last.len ? L->last.data : "");
     reason_damaged(in, L, 0);
     if (r == ARCHIVE_FATAL || ++L->nerr >= MAX_HEADER_ERRORS) L->closing = 1;
     return yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
   }
   L->nerr = 0;
+  if (li == 0 && L->file) { /* where gzip salvage would start again */
+    L->hpos = archive_read_header_position(L->a);
+    L->hnum = L->nheaders;
+  }
   vg_input_clean_name(&L->last, ae);
   set_buf(&in->path, L->last.data);
   vg_buf_reset(&in->id);
@@ -570,7 +757,10 @@ static int step_level(vg_input *in, vg_entry *e) {
   int err = 0;
   int rs = read_data(in, L->a, &L->data, L, archive_filter_bytes(L->a, -1), size,
                      &ratio, &err);
-  if (rs != RD_OK) return report_read(in, e, L->a, L, rs, ratio, err, NULL);
+  if (rs != RD_OK) {
+    if (rs == RD_ERROR && err == ARCHIVE_FATAL && li == 0 && salvage_level(in, 0)) return 0;
+    return report_read(in, e, L->a, L, rs, ratio, err, NULL);
+  }
   return entry_bytes(in, e, li);
 }
 
@@ -603,17 +793,25 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
       set_reason(in, "%s: %s", lib_msg(a), errstr(oerr, eb));
     else
       set_reason(in, "%s", lib_msg(a));
-    archive_read_free(a);
     const char *key = oerr == ENOENT || oerr == ENOTDIR ? "missing"
                       : vg_input_system_error(oerr)   ? "unreadable"
                                                       : "damaged";
-    return yield(in, e, VG_ENTRY_ERROR, key, NULL);
+    int saved = !strcmp(key, "damaged") && st && S_ISREG(st->st_mode) &&
+                salvage(in, fs, id, -1, 0, 0, lib_msg(a));
+    archive_read_free(a);
+    return saved ? 0 : yield(in, e, VG_ENTRY_ERROR, key, NULL);
   }
   if (vg_input_is_container(a)) {
     int rr = 0;
     if (r == ARCHIVE_EOF) {
       rr = 0;
     } else if (r < ARCHIVE_WARN) {
+      if (r == ARCHIVE_FATAL && st && S_ISREG(st->st_mode) &&
+          archive_filter_code(a, 0) == ARCHIVE_FILTER_GZIP &&
+          salvage(in, fs, id, -1, 0, 0, lib_msg(a))) {
+        archive_read_free(a);
+        return 0;
+      }
       set_reason(in, "entry 1: %s", lib_msg(a));
       rr = yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
     } else if (in->o.max_depth < 1) {
@@ -622,7 +820,11 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
     } else {
       struct stat s0;
       int seekable = st ? S_ISREG(st->st_mode) : fstat(0, &s0) == 0 && S_ISREG(s0.st_mode);
-      if (push_level(in, a, id, ae, r, seekable) == 0) return 0;
+      if (push_level(in, a, id, ae, r, seekable) == 0) {
+        if (st && S_ISREG(st->st_mode) && archive_filter_code(a, 0) == ARCHIVE_FILTER_GZIP)
+          in->lv[0].file = vg_strdup(fs); /* for gzip salvage; NULL only loses that */
+        return 0;
+      }
       rr = oom(in, e);
     }
     archive_read_free(a);

@@ -21,6 +21,7 @@
 #include "json_out.h"
 #include "merge.h"
 #include "pool.h"
+#include "reader.h"
 #include "runner.h"
 #include "summary.h"
 #include "vigie.h"
@@ -77,6 +78,7 @@ struct vigie_run {
   int force, fail_fast, no_text, trust, skip_existing, progress;
   uint64_t limit;
   vg_input_opts in;
+  double input_timeout; /* --input-timeout: 0 reads in-process */
   double timeout;
   uint64_t lua_memory;
   unsigned shard_k, shard_n;
@@ -116,6 +118,7 @@ vigie_run *vigie_run_new(const char *pipeline) {
   r->in.max_ratio = 200;
   r->in.max_depth = 4;
   r->timeout = 10;
+  r->input_timeout = 30;
   r->lua_memory = 512ULL << 20;
   if (!r->pipeline) {
     free(r);
@@ -219,6 +222,11 @@ int vigie_run_option(vigie_run *r, const char *name, const char *v) {
   if (IS("max-depth")) {
     if (parse_uint(v, &u) || u > 64) BAD("a depth from 0 to 64");
     r->in.max_depth = (int)u;
+    return 0;
+  }
+  if (IS("input-timeout")) {
+    if (parse_double(v, &d)) BAD("seconds, such as 30 or 0.5 (0: read in-process, no limit)");
+    r->input_timeout = d;
     return 0;
   }
   if (IS("timeout")) {
@@ -725,13 +733,21 @@ static void *share_main(void *arg) {
   vg_input_opts o = r->in;
   o.stride = (unsigned)r->jobs;
   o.stride_k = (unsigned)sh->w;
-  vg_input *in = vg_input_new(&sh->path, 1, &o);
+  char err[VG_ERRLEN];
+  vg_reader *in = vg_reader_new(sh->path, &o, r->input_timeout, err);
+  if (in) vg_reader_set_stop(in, &vg_stop_requested);
   uint64_t last = UINT64_MAX, rank = 0;
+  size_t told = 0; /* entries worker 0 tells instead, not counted twice */
   vg_entry e;
-  while (in && !atomic_load(&r->aborted) && !vg_stop_requested && vg_input_next(in, &e)) {
+  while (in && !atomic_load(&r->aborted) && !vg_stop_requested && vg_reader_next(in, &e)) {
     if (!r->shard_by_input && !in_shard(r, e.id)) continue;
-    /* the archive as a whole (missing, unreadable): worker 0 tells it */
-    if (sh->w > 0 && e.kind == VG_ENTRY_ERROR && !strcmp(e.id, sh->path)) continue;
+    /* the archive as a whole (missing, unreadable) comes before its entry 0,
+     * which is worker 0's: worker 0 tells it. (Damage met in another
+     * worker's entries, or its reader's death, has that worker's top.) */
+    if (sh->w > 0 && e.kind == VG_ENTRY_ERROR && e.top == 0) {
+      told++;
+      continue;
+    }
     item *it = item_from_entry(&e);
     if (!it) {
       abort_run(r, "%s: %s", e.id, "out of memory");
@@ -745,10 +761,10 @@ static void *share_main(void *arg) {
       break;
     }
   }
-  if (!in) abort_run(r, "%s%s", "out of memory", "");
-  sh->inputs = in ? vg_input_count_inputs(in) : 0;
-  sh->entries = in ? vg_input_count_entries(in) : 0;
-  vg_input_free(in);
+  if (!in) abort_run(r, "%s%s", err, "");
+  sh->inputs = in ? vg_reader_count_inputs(in) : 0;
+  sh->entries = in ? vg_reader_count_entries(in) - told : 0;
+  vg_reader_free(in);
   vg_merge_close(sh->m, sh->w);
   return NULL;
 }
@@ -824,14 +840,16 @@ static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) 
       if (r->limit && taken >= r->limit) break;
       continue;
     }
-    vg_input *in = vg_input_new(&inputs[k], 1, &r->in);
+    char err[VG_ERRLEN];
+    vg_reader *in = vg_reader_new(inputs[k], &r->in, r->input_timeout, err);
     if (!in) {
-      abort_run(r, "%s%s", "out of memory", "");
+      abort_run(r, "%s%s", err, "");
       break;
     }
+    vg_reader_set_stop(in, &vg_stop_requested);
     vg_entry e;
     while (!atomic_load(&r->aborted) && !vg_stop_requested && (!r->limit || taken < r->limit) &&
-           vg_input_next(in, &e)) {
+           vg_reader_next(in, &e)) {
       if (!r->shard_by_input && !in_shard(r, e.id)) continue;
       if (e.kind != VG_ENTRY_ERROR) taken++;
       item *it = item_from_entry(&e);
@@ -841,12 +859,13 @@ static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) 
         break;
       }
     }
-    r->read_inputs += vg_input_count_inputs(in);
-    r->read_entries += vg_input_count_entries(in);
-    vg_input_free(in);
+    r->read_inputs += vg_reader_count_inputs(in);
+    r->read_entries += vg_reader_count_entries(in);
+    vg_reader_free(in);
     if (r->limit && taken >= r->limit) break;
   }
   vg_pool_free(pool);
+  vg_reader_shutdown(); /* the reader children left idle */
   progress(r, 1);
 }
 

@@ -112,8 +112,11 @@ static int open_sink(vg_writer *w, const char *path, char err[VG_ERRLEN]) {
     }
     return 0;
   }
-  if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-    /* a device or a pipe (/dev/stdout, a FIFO): written as it goes */
+  if ((stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) || !strncmp(path, "/dev/", 5) ||
+      !strncmp(path, "/proc/", 6)) {
+    /* a device or a pipe (/dev/stdout, a FIFO), or what /dev/stdout points
+     * to (a regular file when stdout is redirected to one): written as it
+     * goes, never replaced */
     if (!(w->path = vg_strdup(path))) goto oom;
     if (archive) w->fd = open(path, O_WRONLY | O_CLOEXEC);
     else w->f = fopen(path, "wb");
@@ -125,8 +128,14 @@ static int open_sink(vg_writer *w, const char *path, char err[VG_ERRLEN]) {
   }
   /* a link to a file: the file is replaced, not the link */
   char real[PATH_MAX];
-  const char *target =
-      (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(path, real)) ? real : path;
+  const char *target = path;
+  if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+    if (!realpath(path, real)) {
+      vg_seterr(err, "%s: a link that cannot be followed: %s", path, strerror(errno));
+      return -1;
+    }
+    target = real;
+  }
   w->path = vg_strdup(target);
   w->partial = vg_asprintf("%s.partial", target);
   if (!w->path || !w->partial) goto oom;

@@ -52,7 +52,7 @@ def vigie(*args, input=None, cwd=None, env=None, timeout=120):
     if os.environ.get("VIGIE_VALGRIND"):
         # .ci/valgrind: every run of the binary under memcheck; a report exits 86
         e["VIGIE_NO_JIT"] = "1"
-        cmd = ["valgrind", "-q", "--error-exitcode=86", "--leak-check=full",
+        cmd = ["valgrind", "-q", "--trace-children=yes", "--error-exitcode=86", "--leak-check=full",
                "--errors-for-leak-kinds=definite,indirect"] + cmd
         timeout *= 10
     proc = subprocess.run(cmd, input=input, cwd=cwd, env=e,
