@@ -142,6 +142,17 @@ local function sandbox_io()
   return io_
 end
 
+local function sandbox_os()
+  return refusals({ clock = os.clock, time = os.time, date = os.date, difftime = os.difftime },
+    "os", "execute remove rename exit getenv tmpname setlocale")
+end
+
+local function sandbox_debug()
+  return refusals({ traceback = debug.traceback }, "debug",
+    "sethook gethook getinfo getlocal setlocal getupvalue setupvalue upvalueid "
+    .. "upvaluejoin getregistry getmetatable setmetatable getuservalue setuservalue debug")
+end
+
 local make_env -- forward
 
 -- require for code whose file lives in dir: looks in dir, the pipeline's
@@ -216,12 +227,9 @@ function make_env(dir)
       type = type, _VERSION = _VERSION, collectgarbage = collectgarbage,
       string = copy(string), table = copy(table), math = copy(math),
       utf8 = copy(utf8), coroutine = copy(coroutine),
-      os = refusals({ clock = os.clock, time = os.time, date = os.date,
-        difftime = os.difftime }, "os", "execute remove rename exit getenv tmpname setlocale"),
+      os = sandbox_os(),
       io = sandbox_io(),
-      debug = refusals({ traceback = debug.traceback }, "debug",
-        "sethook gethook getinfo getlocal setlocal getupvalue setupvalue upvalueid "
-        .. "upvaluejoin getregistry getmetatable setmetatable getuservalue setuservalue debug"),
+      debug = sandbox_debug(),
       package = sandbox_package,
     }
     -- loadfile and dofile read Lua source under the same folders as io.open
@@ -263,6 +271,10 @@ function make_env(dir)
 end
 
 sandbox_package.loaded.vigie = vigie
+-- require("os"), require("debug")... give the sandbox's versions
+sandbox_package.loaded.os = sandbox_os()
+sandbox_package.loaded.io = sandbox_io()
+sandbox_package.loaded.debug = sandbox_debug()
 for _, name in ipairs({ "string", "table", "math", "utf8", "coroutine" }) do
   sandbox_package.loaded[name] = _G[name]
 end
