@@ -307,6 +307,16 @@ local function run_file(path, env)
   return true, r
 end
 
+-- Runs the Lua file path in a fresh environment of its own folder (which
+-- the sandbox may then read under), locked once it has run.
+local function run_locked(path)
+  add_root(dirname(path))
+  local env = make_env(dirname(path))
+  local ok, r = run_file(path, env)
+  if ok then lock(env, path) end
+  return ok, r
+end
+
 local RESERVED = { [1] = true, name = true, on_error = true, use = true }
 local ON_ERROR = { fail = true, keep = true, drop = true, abort = true }
 local PIPELINE_FIELDS = { name = true, description = true, normalize = true, input = true,
@@ -357,11 +367,8 @@ local function load_stage_file(ref, dir, where)
     problem(sformat("%s: no stage %q (tried %s)", where, ref, tconcat(tried, ", ")))
     return nil
   end
-  add_root(dirname(spath))
-  local env = make_env(dirname(spath))
-  local ok, r = run_file(spath, env)
+  local ok, r = run_locked(spath)
   if not ok then problem(r) return nil end
-  lock(env, spath)
   if type(r) == "table" then
     if type(r.process) ~= "function" then
       problem(sformat("%s: the stage returns a table without a process function", spath))
@@ -456,11 +463,8 @@ function load_pipeline(path, outer, chain)
       return nil
     end
   end
-  add_root(dirname(path))
-  local env = make_env(dirname(path))
-  local ok, p = run_file(path, env)
+  local ok, p = run_locked(path)
   if not ok then problem(p) return nil end
-  lock(env, path)
   if type(p) ~= "table" then
     problem(sformat("%s: a pipeline file must return a table (it returned %s)", path, type(p)))
     return nil
