@@ -13,11 +13,11 @@ _vigie() {
   local commands="run check ls cat test stats"
   local run_opts="--output --format --force --input-format --jobs --normalize --set --errors
     --rejects --stats --trace --no-text --limit --fail-fast --shard --shard-by --skip-existing
-    --max-doc-bytes --max-ratio --max-depth --input-timeout --timeout --lua-memory --trust --progress
+    --max-doc-bytes --max-ratio --max-depth --formats --input-timeout --timeout --lua-memory --trust --progress
     --no-progress --help"
   local check_opts="--set --trust --help"
-  local ls_opts="--max-doc-bytes --max-ratio --max-depth --help"
-  local cat_opts="--id --normalize --max-doc-bytes --max-ratio --max-depth --help"
+  local ls_opts="--formats --max-doc-bytes --max-ratio --max-depth --help"
+  local cat_opts="--id --normalize --formats --max-doc-bytes --max-ratio --max-depth --help"
   local test_opts="--trust --help"
   local stats_opts="--help"
 
@@ -45,6 +45,11 @@ _vigie() {
       return ;;
     --shard-by)
       COMPREPLY=($(compgen -W "doc input" -- "$cur"))
+      return ;;
+    --formats)
+      local pre=""
+      [[ $cur == *,* ]] && pre="${cur%,*},"
+      COMPREPLY=($(compgen -P "$pre" -W "all none text pdf docx odt html eml" -- "${cur##*,}"))
       return ;;
     -j | --jobs | --limit | --shard | --max-doc-bytes | --max-ratio | --max-depth | --input-timeout | --timeout | \
       --lua-memory | --set | --trace | --id)

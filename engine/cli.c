@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract.h"
 #include "reader.h"
 #include "runner.h"
 #include "text.h"
@@ -62,6 +63,8 @@ static const char RUN_HELP[] =
     "      --max-doc-bytes N larger entries are skipped (default 64M; K, M, G)\n"
     "      --max-ratio R     entries expanding more than R times are skipped (200)\n"
     "      --max-depth D     archives nested deeper are skipped (4)\n"
+    "      --formats LIST    document formats extracted to text: pdf,docx,odt,html,eml,\n"
+    "                        all (default) or none; others are skipped and reported\n"
     "      --timeout S       seconds a document may spend in one stage (10)\n"
     "      --input-timeout S an input that reads and yields nothing for S seconds is\n"
     "                        abandoned and reported (30; 0: read in-process, no limit)\n"
@@ -81,13 +84,15 @@ static const char CHECK_HELP[] =
     "pipeline can run, 2 when it cannot.\n";
 
 static const char LS_HELP[] =
-    "usage: vigie ls INPUT ... [--max-doc-bytes N] [--max-ratio R] [--max-depth D]\n"
+    "usage: vigie ls INPUT ... [--formats LIST] [--max-doc-bytes N] [--max-ratio R]\n"
+    "                [--max-depth D]\n"
     "\n"
-    "Lists every entry vigie would read: id, bytes, encoding, status (ok,\n"
-    "skipped and why, error), one per line, tab-separated.\n";
+    "Lists every entry vigie would read: id, bytes, format (text, pdf, docx,\n"
+    "odt, html, eml), encoding, status (ok, skipped and why, error), one per\n"
+    "line, tab-separated. Bytes are the entry's own, before extraction.\n";
 
 static const char CAT_HELP[] =
-    "usage: vigie cat INPUT ... [--id ID] [--normalize F]\n"
+    "usage: vigie cat INPUT ... [--id ID] [--normalize F] [--formats LIST]\n"
     "                 [--max-doc-bytes N] [--max-ratio R] [--max-depth D]\n"
     "\n"
     "Prints the decoded, normalized text of every document, or of the one\n"
@@ -137,6 +142,7 @@ static const struct option RUN_OPTS[] = {
     {"max-doc-bytes", required_argument, 0, OPT_BASE},
     {"max-ratio", required_argument, 0, OPT_BASE},
     {"max-depth", required_argument, 0, OPT_BASE},
+    {"formats", required_argument, 0, OPT_BASE},
     {"timeout", required_argument, 0, OPT_BASE},
     {"input-timeout", required_argument, 0, OPT_BASE},
     {"lua-memory", required_argument, 0, OPT_BASE},
@@ -215,11 +221,13 @@ static int input_cmd(int argc, char **argv, int is_cat) {
   static const struct option opts[] = {
       {"max-doc-bytes", required_argument, 0, 'b'}, {"max-ratio", required_argument, 0, 'r'},
       {"max-depth", required_argument, 0, 'd'},     {"id", required_argument, 0, 'i'},
+      {"formats", required_argument, 0, 'f'},
       {"normalize", required_argument, 0, 'n'},     {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   const char *help = is_cat ? CAT_HELP : LS_HELP, *cmd = is_cat ? "cat " : "ls ";
-  vg_input_opts o = {64ULL << 20, 200, 4, 0, 0};
+  vg_input_opts o = {64ULL << 20, 200, 4, 0, 0, 0, 0};
   const char *id = NULL;
+  char ferr[VG_ERRLEN];
   vg_norm norm = VG_NORM_NFC;
   char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
   size_t n = 0;
@@ -237,6 +245,9 @@ static int input_cmd(int argc, char **argv, int is_cat) {
         break;
       case 'r': o.max_ratio = atof(optarg); if (o.max_ratio < 1) { status = usage_error(cmd, "--max-ratio %s: expected a ratio of at least 1", optarg); goto done; } break;
       case 'd': o.max_depth = atoi(optarg); break;
+      case 'f':
+        if (vg_format_parse_list(optarg, &o.formats, ferr)) { status = usage_error(cmd, "%s", ferr); goto done; }
+        break;
       case 'i':
         if (!is_cat) { status = usage_error(cmd, "%s", "--id goes with vigie cat"); goto done; }
         id = optarg;

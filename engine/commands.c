@@ -63,18 +63,22 @@ static int walk(const char *const *inputs, size_t n, const vg_input_opts *o, ent
 
 static int ls_entry(void *ud, const vg_entry *e, vg_buf *scratch) {
   (void)ud;
+  const char *fmt = e->format ? e->format : e->kind == VG_ENTRY_DOC ? "text" : "-";
   if (e->kind == VG_ENTRY_ERROR) {
-    printf("%s\t-\t-\terror: %s\n", e->id, e->reason);
+    printf("%s\t-\t%s\t-\terror: %s\n", e->id, fmt, e->reason);
   } else if (e->kind == VG_ENTRY_SKIP) {
-    printf("%s\t-\t-\tskipped: %s\n", e->id, e->reason);
+    printf("%s\t-\t%s\t-\tskipped: %s\n", e->id, fmt, e->reason);
   } else if (vg_text_is_binary(e->data, e->size)) {
-    printf("%s\t%zu\t-\tskipped: binary\n", e->id, e->size);
+    printf("%s\t%zu\t-\t-\tskipped: binary\n", e->id, e->size);
   } else {
     vg_encoding enc;
     size_t replaced;
+    unsigned long long bytes = e->raw > e->size ? e->raw : e->size;
     if (vg_text_decode(e->data, e->size, scratch, &enc, &replaced)) return -1;
-    if (replaced) printf("%s\t%zu\t%s\tok (%zu replaced)\n", e->id, e->size, vg_encoding_name(enc), replaced);
-    else printf("%s\t%zu\t%s\tok\n", e->id, e->size, vg_encoding_name(enc));
+    printf("%s\t%llu\t%s\t%s\tok", e->id, bytes, fmt, vg_encoding_name(enc));
+    if (replaced) printf(" (%zu replaced)", replaced);
+    if (e->reason) printf(" (%s)", e->reason);
+    putchar('\n');
   }
   return fflush(stdout) ? -1 : 0;
 }

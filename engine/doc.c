@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "doc.h"
 
+#include "extract.h"
+
 #include "segment.h"
 
 #include <ctype.h>
@@ -215,4 +217,35 @@ vg_doc *vg_doc_derive(const vg_doc *parent, const char *suffix,
     return NULL;
   }
   return d;
+}
+
+int vg_doc_set_format(vg_doc *d, const char *format, const char *meta, size_t len) {
+  int f = vg_format_from_name(format);
+  d->format = vg_format_name(f < 0 ? VG_FORMAT_TEXT : (vg_format)f);
+  const char *p = meta, *end = meta ? meta + len : NULL;
+  while (p && p < end) {
+    const char *kz = memchr(p, '\0', (size_t)(end - p));
+    const char *v = kz ? kz + 1 : end;
+    const char *vz = v < end ? memchr(v, '\0', (size_t)(end - v)) : NULL;
+    if (!vz) break;
+    json_t *j;
+    char *num_end;
+    long long n = strtoll(v, &num_end, 10);
+    if (!strcmp(p, "pages") && *v && !*num_end && n >= 0) j = json_integer((json_int_t)n);
+    else j = json_string(v); /* NULL when not valid UTF-8: left out */
+    if (j && json_object_set_new(d->meta, p, j)) return -1;
+    p = vz + 1;
+  }
+  return 0;
+}
+
+size_t vg_doc_page(const vg_doc *d, size_t off) {
+  if (strcmp(d->format, "pdf")) return 0;
+  size_t page = 1;
+  const char *p = d->text.data, *end = p + (off < d->text.len ? off : d->text.len);
+  while ((p = memchr(p, '\f', (size_t)(end - p)))) {
+    page++;
+    p++;
+  }
+  return page;
 }

@@ -86,6 +86,17 @@ void vg_doc_flag_order(const vg_doc *d, size_t *order);
 void vg_doc_excerpt(const vg_doc *d, size_t start, size_t end, size_t *from,
                     size_t *to);
 
+/* Sets the format the text was extracted from (a name of extract.h; an
+ * unknown one is "text") and adds the metadata it carried: meta[0..len) holds
+ * NUL-terminated key and value strings, alternating (a number-only "pages"
+ * becomes a number, anything malformed is ignored). Returns 0, or -1 when out
+ * of memory. */
+int vg_doc_set_format(vg_doc *d, const char *format, const char *meta, size_t len);
+
+/* The page of text[off] in a PDF (1 + the form feeds before it), 0 for
+ * other formats. */
+size_t vg_doc_page(const vg_doc *d, size_t off);
+
 /* A document derived from parent (for splitting): id and path are the
  * parent's followed by "#" and suffix; source, meta (deep copy), tags,
  * encoding, bytes, mtime and format are copied; not the flags; text copied

@@ -12,7 +12,11 @@
  * What is a container is decided by libarchive's bidders (input_detect.c):
  * a real archive format is opened as an archive, "raw" behind a compression
  * filter is one compressed document, raw without a filter and "empty" are
- * plain documents.
+ * plain documents. Before that, a document's bytes are sniffed
+ * (extract.h): a PDF, DOCX, ODT, HTML page or e-mail is extracted to text
+ * (a DOCX or ODT is never opened as a zip), and the parts it holds (an
+ * e-mail's attachments, an mbox's messages) become a level of their own,
+ * read like a nested archive's entries.
  */
 #define _XOPEN_SOURCE 700 /* POSIX 2008 with S_IFMT; XSI strerror_r */
 #include "input.h"
@@ -26,6 +30,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "extract.h"
 #include "input_internal.h"
 #include "util.h"
 
@@ -33,11 +38,13 @@
 #define MAX_HEADER_ERRORS 16        /* consecutive bad headers before an archive is given up */
 #define KEEP_BUF (16 * 1024 * 1024) /* larger buffers are released when their level closes */
 
-/* One open archive. */
+/* One open archive, or the parts of an extracted document (a NULL). */
 typedef struct level {
   struct archive *a;
+  size_t ppos;    /* parts: where the next part starts in src */
   char *id;       /* owned: the archive's own id ("a.zip", "a.zip!b.zip") */
-  vg_buf src;     /* a nested archive's bytes, which a reads from */
+  vg_buf src;     /* a nested archive's bytes, which a reads from; parts:
+                     the parts (extract.h's layout) */
   vg_buf data;    /* the current entry's bytes */
   vg_buf sub;     /* the current entry decompressed, when it is a compressed stream */
   vg_buf last;    /* the current entry's cleaned name, for messages */
@@ -74,6 +81,10 @@ struct vg_input {
   char *droot; /* the directory being walked, without trailing slashes */
   vg_buf id, path, reason;
   size_t ninputs, nentries;
+  uint64_t fsize;         /* the size of the file being read (0: unknown) */
+  unsigned formats;       /* formats extracted: VG_FORMAT_BIT mask */
+  vg_extract_limits lim;
+  vg_extracted x;         /* the last extraction: its text is the entry's data */
 };
 
 /* Outcomes of read_data. */
@@ -123,6 +134,8 @@ static int yield(vg_input *in, vg_entry *e, vg_entry_kind kind, const char *skip
                  const vg_buf *data) {
   e->kind = kind;
   e->top = in->nlv ? in->lv[0].nheaders - (in->lv[0].nheaders > 0) : 0;
+  int64_t pos = in->nlv && in->lv[0].a ? archive_filter_bytes(in->lv[0].a, -1) : -1;
+  e->pos = pos >= 0 && (uint64_t)pos < in->fsize ? (uint64_t)pos : in->fsize;
   e->id = in->id.data ? in->id.data : "";
   e->source = in->source ? in->source : "";
   e->path = in->path.data ? in->path.data : e->id;
@@ -130,6 +143,7 @@ static int yield(vg_input *in, vg_entry *e, vg_entry_kind kind, const char *skip
     e->data = data && data->data ? (const unsigned char *)data->data
                                  : (const unsigned char *)"";
     e->size = data ? data->len : 0;
+    e->raw = e->size;
   } else {
     e->skip = skip;
     e->reason = in->reason.len ? in->reason.data : skip;
@@ -282,6 +296,7 @@ static void pop_level(vg_input *in) {
   free(L->id);
   L->a = NULL;
   L->id = NULL;
+  L->ppos = 0;
   trim_buf(&L->src);
   trim_buf(&L->data);
   trim_buf(&L->sub);
@@ -558,13 +573,113 @@ static int drain(vg_input *in, vg_entry *e, level *L) {
   }
 }
 
+/* ---- documents in other formats ------------------------------------------ */
+
+/* The bytes b of a document in format f (not text; id and path set):
+ * extracted into in->x and yielded as text, with the format, its metadata
+ * and a warning for what was left out. Its parts become a new level
+ * (past --max-depth they are left out, with a warning). An extractor's
+ * failure is a SKIP (encrypted, no text, a limit) or an ERROR (damage).
+ * Returns 1 when *e was filled, 0 when only a level was pushed (an mbox). */
+static int extract_doc(vg_input *in, vg_entry *e, const vg_buf *b, vg_format f) {
+  vg_extracted *x = &in->x;
+  if (x->text.cap > KEEP_BUF) vg_buf_free(&x->text);
+  if (x->parts.cap > KEEP_BUF) vg_buf_free(&x->parts);
+  const unsigned char *p = b->data ? (const unsigned char *)b->data : (const unsigned char *)"";
+  size_t n = b->len;
+  if (!(in->formats & VG_FORMAT_BIT(f))) {
+    set_reason(in, "%s document, not extracted (--formats)", vg_format_name(f));
+    yield(in, e, VG_ENTRY_SKIP, "format", NULL);
+    e->format = vg_format_name(f);
+    return 1;
+  }
+  if (vg_extract(f, p, n, &in->lim, x)) {
+    set_reason(in, "%s", x->reason);
+    yield(in, e, x->damaged ? VG_ENTRY_ERROR : VG_ENTRY_SKIP, x->skip ? x->skip : "damaged",
+          NULL);
+    e->format = vg_format_name(f);
+    return 1;
+  }
+  int pushed = 0, depth = (int)in->nlv + 1;
+  if (x->nparts && depth > in->o.max_depth) {
+    vg_extracted_warn(x, "%zu %s not read: nested deeper than --max-depth %d (depth %d)",
+                      x->nparts, f == VG_FORMAT_MBOX ? "messages" : "attachments",
+                      in->o.max_depth, depth);
+  } else if (x->nparts) {
+    if (ensure_levels(in, in->nlv + 1)) return oom(in, e);
+    level *N = &in->lv[in->nlv];
+    N->id = vg_strdup(in->id.data);
+    if (!N->id) return oom(in, e);
+    vg_buf t = N->src; /* the parts move to the level */
+    N->src = x->parts;
+    x->parts = t;
+    vg_buf_reset(&x->parts);
+    N->ppos = 0;
+    N->a = NULL;
+    in->nlv++;
+    pushed = 1;
+  }
+  if (f == VG_FORMAT_MBOX) {
+    if (pushed) return 0;
+    set_reason(in, "%s", x->warning);
+    return yield(in, e, VG_ENTRY_SKIP, "too_deep", NULL);
+  }
+  yield(in, e, VG_ENTRY_DOC, NULL, &x->text);
+  e->raw = n;
+  e->format = vg_format_name(f);
+  e->meta = x->meta.data;
+  e->meta_len = x->meta.len;
+  if (x->warning[0]) {
+    set_reason(in, "%s", x->warning);
+    e->reason = in->reason.data;
+  }
+  return 1;
+}
+
+/* The bytes b of a document (id and path set): text is yielded as it is,
+ * other formats are extracted. Returns as extract_doc. */
+static int doc_bytes(vg_input *in, vg_entry *e, const vg_buf *b) {
+  vg_format f = vg_format_sniff((const unsigned char *)(b->data ? b->data : ""), b->len);
+  if (f == VG_FORMAT_TEXT) return yield(in, e, VG_ENTRY_DOC, NULL, b);
+  return extract_doc(in, e, b, f);
+}
+
+static int entry_bytes(vg_input *in, vg_entry *e, size_t li);
+
+/* The next part of the parts level li, read like an archive entry: its id
+ * is the document's followed by "!" and the part's name. Returns 1 when
+ * *e was filled, 0 when the caller should loop. */
+static int step_parts(vg_input *in, vg_entry *e, size_t li) {
+  level *L = &in->lv[li];
+  vg_extracted view = {0}; /* a read-only view of the parts */
+  view.parts = L->src;
+  size_t pos = L->ppos;
+  const char *name;
+  const unsigned char *data;
+  size_t size;
+  if (!vg_extracted_next_part(&view, &pos, &name, &data, &size)) {
+    pop_level(in);
+    return 0;
+  }
+  L->ppos = pos;
+  L->nheaders++;
+  set_buf(&L->last, name);
+  set_buf(&in->path, name);
+  vg_buf_reset(&in->id);
+  vg_buf_printf(&in->id, "%s!%s", L->id, name);
+  vg_buf_reset(&L->data); /* a copy: a nested archive takes its bytes with it */
+  if (vg_buf_append(&L->data, data, size)) return oom(in, e);
+  return entry_bytes(in, e, li);
+}
+
 /* Reads a single compressed or plain stream from a (its first header read)
- * into b and yields it; id and path are set. Returns 1. */
+ * into b and yields it; id and path are set. Returns 1, or 0 when it was an
+ * mbox (a level of messages was pushed). */
 static int single_doc(vg_input *in, vg_entry *e, struct archive *a, vg_buf *b) {
   double ratio = 0;
   int err = 0;
   int rs = read_data(in, a, b, NULL, 0, -1, &ratio, &err);
-  if (rs == RD_OK) return yield(in, e, VG_ENTRY_DOC, NULL, b);
+  if (rs == RD_OK) return doc_bytes(in, e, b);
   char what[64];
   if (archive_filter_count(a) > 1)
     snprintf(what, sizeof what, "%s stream", archive_filter_name(a, 0));
@@ -580,6 +695,9 @@ static int single_doc(vg_input *in, vg_entry *e, struct archive *a, vg_buf *b) {
  * was filled, 0 when a level was pushed. */
 static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
   level *L = &in->lv[li];
+  vg_format f = vg_format_sniff((const unsigned char *)(L->data.data ? L->data.data : ""),
+                                L->data.len);
+  if (f != VG_FORMAT_TEXT) return extract_doc(in, e, &L->data, f);
   if (!vg_input_maybe_container((const unsigned char *)L->data.data, L->data.len))
     return yield(in, e, VG_ENTRY_DOC, NULL, &L->data);
   struct archive *b = NULL;
@@ -653,6 +771,7 @@ static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
 static int step_level(vg_input *in, vg_entry *e) {
   size_t li = in->nlv - 1;
   level *L = &in->lv[li];
+  if (!L->a) return step_parts(in, e, li);
   if (L->closing) {
     pop_level(in);
     return 0;
@@ -766,6 +885,30 @@ static int step_level(vg_input *in, vg_entry *e) {
 
 /* ---- files, directories, inputs --------------------------------------- */
 
+/* Whether the regular file fs (st its stat) is a DOCX or ODT, which
+ * libarchive would open as a zip: its first entry hints it
+ * ([Content_Types].xml, mimetype), its bytes (read whole into b) tell.
+ * Sets *f. */
+static int office_file(const vg_input *in, const char *fs, const struct stat *st, vg_buf *b,
+                       vg_format *f) {
+  if ((uint64_t)st->st_size > in->o.max_doc_bytes) return 0;
+  FILE *fp = fopen(fs, "rb");
+  if (!fp) return 0;
+  unsigned char head[64];
+  size_t n = fread(head, 1, sizeof head, fp);
+  int hint = n == sizeof head && !memcmp(head, "PK\3\4", 4) &&
+             (!memcmp(head + 30, "[Content_Types].xml", 19) || !memcmp(head + 30, "mimetype", 8));
+  vg_buf_reset(b);
+  if (hint && !vg_buf_reserve(b, (size_t)st->st_size)) {
+    rewind(fp);
+    b->len = fread(b->data, 1, (size_t)st->st_size, fp);
+    b->data[b->len] = '\0';
+  }
+  fclose(fp);
+  *f = hint ? vg_format_sniff((const unsigned char *)b->data, b->len) : VG_FORMAT_TEXT;
+  return *f == VG_FORMAT_DOCX || *f == VG_FORMAT_ODT;
+}
+
 /* Starts one file: fs is the file to open (NULL: standard input), id its id,
  * ppath the path reported when it is a plain file, cname the name a
  * compressed file's path is made from (its suffix removed), st its stat
@@ -777,6 +920,7 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
                      const char *ppath, const char *cname, const struct stat *st) {
   set_buf(&in->id, id);
   set_buf(&in->path, ppath);
+  in->fsize = st && S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
   if (ensure_levels(in, 1)) return oom(in, e);
   if (st) {
     e->mtime = (int64_t)st->st_mtime;
@@ -803,6 +947,7 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
   }
   if (vg_input_is_container(a)) {
     int rr = 0;
+    vg_format f;
     if (r == ARCHIVE_EOF) {
       rr = 0;
     } else if (r < ARCHIVE_WARN) {
@@ -814,6 +959,11 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
       }
       set_reason(in, "entry 1: %s", lib_msg(a));
       rr = yield(in, e, VG_ENTRY_ERROR, "damaged", NULL);
+    } else if (st && S_ISREG(st->st_mode) && archive_format(a) == ARCHIVE_FORMAT_ZIP &&
+               office_file(in, fs, st, &in->lv[0].data, &f)) {
+      archive_read_free(a);
+      if (in->o.stride > 1 && in->o.stride_k) return 0; /* one document: reader 0's */
+      return extract_doc(in, e, &in->lv[0].data, f);
     } else if (in->o.max_depth < 1) {
       set_reason(in, "archive nested deeper than --max-depth %d (depth 1)", in->o.max_depth);
       rr = yield(in, e, VG_ENTRY_SKIP, "too_deep", NULL);
@@ -1034,6 +1184,10 @@ vg_input *vg_input_new(const char *const *paths, size_t n, const vg_input_opts *
     }
   }
   in->n = n;
+  in->formats = in->o.formats ? in->o.formats : VG_FORMATS_ALL;
+  vg_extract_default_limits(&in->lim, in->o.max_doc_bytes);
+  if (in->o.extract_seconds > 0) in->lim.max_seconds = in->o.extract_seconds;
+  if (in->o.max_ratio > 0) in->lim.max_ratio = in->o.max_ratio;
   return in;
 }
 
@@ -1074,5 +1228,6 @@ void vg_input_free(vg_input *in) {
   vg_buf_free(&in->id);
   vg_buf_free(&in->path);
   vg_buf_free(&in->reason);
+  vg_extracted_free(&in->x);
   free(in);
 }

@@ -4,11 +4,16 @@
  * reads (streamed, never extracted), single compressed files, directories
  * (walked recursively in sorted order), plain files, and "-" (stdin).
  * Archives nested in archives are opened recursively up to max_depth, their
- * ids chained with "!". It is the only module that includes archive.h.
+ * ids chained with "!". Documents in other formats (PDF, DOCX, ODT, HTML,
+ * e-mail: extract.h, told by their bytes) are extracted to text here, and
+ * what they hold (an e-mail's attachments, an mbox's messages) is read on
+ * like a nested archive's entries ("mails.mbox!3!annexe.pdf"). It is the
+ * only module that includes archive.h for reading inputs.
  *
  * Ownership: everything a vg_entry points to is borrowed from the reader and
  * valid until the next call to vg_input_next or vg_input_free. The reader
- * never decodes text: it gives bytes; it decides only what is a container.
+ * never decodes text: it gives bytes (an extractor's are UTF-8); it decides
+ * what is a container and what format a document is in.
  */
 #ifndef VG_INPUT_H
 #define VG_INPUT_H
@@ -27,6 +32,9 @@ typedef struct vg_input_opts {
                                 share one archive; applies where skipping an entry
                                 costs nothing (a zip or a tar on disk), elsewhere
                                 reader 0 reads everything and the others nothing */
+  unsigned formats;          /* document formats extracted (VG_FORMAT_BIT of extract.h);
+                                0: all of them. Others are skipped ("format") */
+  double extract_seconds;    /* time for extracting one document; 0: the default */
 } vg_input_opts;
 
 typedef enum vg_entry_kind {
@@ -43,18 +51,29 @@ typedef struct vg_entry {
                          for a plain file, the path as given; for a single
                          compressed file, its name without the compression
                          suffix ("a.txt" for "a.txt.gz") */
-  const unsigned char *data; /* DOC: the bytes; NULL otherwise */
+  const unsigned char *data; /* DOC: the bytes (for an extracted format, its UTF-8
+                                text); NULL otherwise */
   size_t size;               /* DOC: number of bytes */
+  uint64_t raw;              /* DOC: bytes before extraction (= size for text) */
+  const char *format;        /* DOC: "pdf", "docx"... as extract.h names them; NULL
+                                for text */
+  const char *meta;          /* DOC: metadata the format carries: meta_len bytes of
+                                NUL-terminated key and value strings, alternating */
+  size_t meta_len;
   size_t top;                /* index of the top-level archive entry it comes from
                                 (0 outside archives): entries of one top-level
                                 entry come from the same reader under stride */
+  uint64_t pos;              /* bytes of the input file read so far (for progress;
+                                0 when unknown) */
   int64_t mtime;             /* seconds since the epoch, 0 when unknown */
   int has_mtime;
   const char *skip;   /* SKIP: a short key: "link", "device", "too_large",
-                         "ratio", "too_deep"; ERROR: "missing", "damaged",
-                         "unreadable" */
+                         "ratio", "too_deep", "format" (--formats), and the
+                         extractors' "encrypted", "no_text", "timeout";
+                         ERROR: "missing", "damaged", "unreadable" */
   const char *reason; /* SKIP and ERROR: a sentence for people, naming the
-                         entry and the limit or the library's message */
+                         entry and the limit or the library's message; DOC:
+                         NULL, or a warning (what extraction left out) */
 } vg_entry;
 
 /* A reader over paths[0..n-1] (copied). Returns NULL when out of memory. */

@@ -136,13 +136,15 @@ int vg_json_metadata(vg_buf *b, const vg_doc *d) {
   return vg_buf_putc(b, '}');
 }
 
-static int flag_json(vg_buf *b, const vg_doc *d, const vg_flag *f) {
+/* A flag; page > 0 (PDF) is written after col. */
+static int flag_json(vg_buf *b, const vg_doc *d, const vg_flag *f, size_t page) {
   size_t from, to;
   vg_doc_excerpt(d, f->start, f->end, &from, &to);
   if (vg_buf_append(b, "{\"rule\":", 8) || vg_json_cstr(b, f->rule) ||
       key(b, "label") || vg_json_cstr(b, f->label) ||
       vg_buf_printf(b, ",\"start\":%zu,\"end\":%zu,\"line\":%zu,\"col\":%zu",
                     f->start, f->end, f->line, f->col) ||
+      (page && vg_buf_printf(b, ",\"page\":%zu", page)) ||
       key(b, "match") || vg_json_str(b, d->text.data + f->start, f->end - f->start) ||
       key(b, "excerpt") || vg_json_str(b, d->text.data + from, to - from) ||
       key(b, "score"))
@@ -169,8 +171,14 @@ int vg_json_doc(vg_buf *b, const vg_doc *d, int with_text) {
   if (!order) return -1;
   vg_doc_flag_order(d, order);
   int rc = 0;
-  for (size_t i = 0; !rc && i < d->nflags; i++)
-    rc = (i && vg_buf_putc(b, ',')) || flag_json(b, d, &d->flags[order[i]]);
+  /* a PDF's pages are separated by form feeds: count them up to each flag */
+  int paged = !strcmp(d->format, "pdf");
+  size_t page = 1, at = 0;
+  for (size_t i = 0; !rc && i < d->nflags; i++) {
+    const vg_flag *f = &d->flags[order[i]];
+    for (; paged && at < f->start; at++) page += d->text.data[at] == '\f';
+    rc = (i && vg_buf_putc(b, ',')) || flag_json(b, d, f, paged ? page : 0);
+  }
   if (order != small) free(order);
   if (rc) return -1;
   if (vg_buf_append(b, "],\"metadata\":", 13) || vg_json_metadata(b, d)) return -1;

@@ -225,6 +225,11 @@ static void push_flag(lua_State *L, const vg_doc *d, const vg_flag *f) {
   lua_setfield(L, -2, "line");
   lua_pushinteger(L, (lua_Integer)f->col);
   lua_setfield(L, -2, "col");
+  size_t page = vg_doc_page(d, f->start);
+  if (page) {
+    lua_pushinteger(L, (lua_Integer)page);
+    lua_setfield(L, -2, "page");
+  }
   if (f->score_is_int) lua_pushinteger(L, (lua_Integer)f->score);
   else lua_pushnumber(L, f->score);
   lua_setfield(L, -2, "score");

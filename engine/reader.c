@@ -226,6 +226,8 @@ static int send_request(vg_reader *r) {
   q.max_depth = r->o.max_depth;
   q.stride = r->o.stride;
   q.stride_k = r->o.stride_k;
+  q.formats = r->o.formats;
+  q.extract_seconds = r->o.extract_seconds;
   struct iovec v[2] = {{&q, sizeof q}, {r->path, q.pathlen}};
   struct msghdr m;
   memset(&m, 0, sizeof m);
@@ -401,9 +403,10 @@ static int next_frame(vg_reader *r, vg_entry *e) {
         continue;
       }
       if (h.kind > VG_ENTRY_ERROR) return bad_frame(r, e, "kind");
-      if (h.nstr > VG_PROTO_MAX_STR || h.size > r->o.max_doc_bytes + 1)
+      if (h.nstr > VG_PROTO_MAX_STR || h.nmeta > VG_PROTO_MAX_STR ||
+          h.size > r->o.max_doc_bytes + 1)
         return bad_frame(r, e, "size");
-      f = fill(r, sizeof h + h.nstr + h.size);
+      f = fill(r, sizeof h + h.nstr + h.nmeta + h.size);
     }
     if (f == FILL_OK) break;
     if (f == FILL_EOF) return child_died(r, e);
@@ -422,7 +425,7 @@ static int next_frame(vg_reader *r, vg_entry *e) {
     vg_buf_printf(&r->reason, ": abandoned (the decompressor hung?)");
     return input_error(r, e, "timeout");
   }
-  /* the five strings, each NUL-terminated, then the data */
+  /* the six strings, each NUL-terminated, the metadata, then the data */
   const char *s[VG_PROTO_NSTR];
   char *p = r->rb.data + r->pos + sizeof h, *end = p + h.nstr;
   for (int i = 0; i < VG_PROTO_NSTR; i++) {
@@ -439,14 +442,19 @@ static int next_frame(vg_reader *r, vg_entry *e) {
   e->path = s[2] ? s[2] : e->id;
   e->skip = s[3];
   e->reason = s[4];
+  e->format = s[5];
   e->top = (size_t)h.top;
+  e->pos = h.pos;
   e->mtime = h.mtime;
   e->has_mtime = h.has_mtime;
   if (e->kind == VG_ENTRY_DOC) {
-    e->data = (const unsigned char *)end;
+    e->meta = h.nmeta ? end : NULL;
+    e->meta_len = h.nmeta;
+    e->data = (const unsigned char *)end + h.nmeta;
     e->size = (size_t)h.size;
+    e->raw = h.raw;
   }
-  r->used = sizeof h + h.nstr + (size_t)h.size;
+  r->used = sizeof h + h.nstr + h.nmeta + (size_t)h.size;
   r->last_top = h.top;
   r->have_top = 1;
   vg_buf_reset(&r->last);

@@ -73,7 +73,7 @@ static int send_mark(uint8_t kind) {
 
 /* One entry as one frame; strs is scratch. Returns 0 or -1. */
 static int send_entry(const vg_entry *e, vg_buf *strs) {
-  const char *s[VG_PROTO_NSTR] = {e->id, e->source, e->path, e->skip, e->reason};
+  const char *s[VG_PROTO_NSTR] = {e->id, e->source, e->path, e->skip, e->reason, e->format};
   vg_proto_hdr h;
   memset(&h, 0, sizeof h);
   h.magic = VG_PROTO_MAGIC;
@@ -82,6 +82,9 @@ static int send_entry(const vg_entry *e, vg_buf *strs) {
   h.top = (uint64_t)e->top;
   h.mtime = e->mtime;
   h.size = e->kind == VG_ENTRY_DOC ? (uint64_t)e->size : 0;
+  h.raw = (uint64_t)e->raw;
+  h.pos = e->pos;
+  h.nmeta = e->kind == VG_ENTRY_DOC ? (uint32_t)e->meta_len : 0;
   vg_buf_reset(strs);
   for (int i = 0; i < VG_PROTO_NSTR; i++) {
     if (!s[i]) h.null |= (uint16_t)(1u << i);
@@ -89,15 +92,16 @@ static int send_entry(const vg_entry *e, vg_buf *strs) {
     if (vg_buf_putc(strs, '\0')) return -1;
   }
   h.nstr = (uint32_t)strs->len;
-  struct iovec v[3] = {{&h, sizeof h}, {strs->data, strs->len},
-                       {(void *)e->data, (size_t)h.size}};
-  return write_all(v, h.size ? 3 : 2);
+  struct iovec v[4] = {{&h, sizeof h}, {strs->data, strs->len},
+                       {(void *)e->meta, (size_t)h.nmeta}, {(void *)e->data, (size_t)h.size}};
+  return write_all(v, 4);
 }
 
 /* Reads one input and sends its frames. Returns 0, or 3 when the pipe
  * broke or memory ran out. */
 static int serve(const vg_proto_req *q, const char *path, const char *crash, vg_buf *strs) {
-  vg_input_opts o = {q->max_doc_bytes, q->max_ratio, q->max_depth, q->stride, q->stride_k};
+  vg_input_opts o = {q->max_doc_bytes, q->max_ratio,  q->max_depth,
+                     q->stride,        q->stride_k,   q->formats, q->extract_seconds};
   vg_input *in = vg_input_new(&path, 1, &o);
   if (!in || send_mark(VG_PROTO_HELLO)) {
     vg_input_free(in);

@@ -6,10 +6,11 @@
  * The parent sends requests on the child's stdin (a socket): a vg_proto_req
  * and the input's path. For each, the child answers on its stdout (a pipe)
  * with frames: a HELLO (it is about to open the input), one frame per
- * entry, then an END. A frame is a vg_proto_hdr, then the entry's five
- * strings (id, source, path, skip, reason), each NUL-terminated (a NULL one
- * is sent empty, its bit set in `null`), then the entry's data (`size`
- * bytes, DOC only). The child waits for the next request; stdin closed, it
+ * entry, then an END. A frame is a vg_proto_hdr, then the entry's six
+ * strings (id, source, path, skip, reason, format), each NUL-terminated (a
+ * NULL one is sent empty, its bit set in `null`), then its metadata
+ * (`nmeta` bytes: vg_entry's meta), then the entry's data (`size` bytes,
+ * DOC only). The child waits for the next request; stdin closed, it
  * exits 0. Private to reader*.c.
  */
 #ifndef VG_READER_PROTO_H
@@ -18,7 +19,7 @@
 #include <stdint.h>
 
 #define VG_PROTO_MAGIC 0x31464756u /* "VGF1" */
-#define VG_PROTO_NSTR 5
+#define VG_PROTO_NSTR 6
 #define VG_PROTO_MAX_STR (16u * 1024 * 1024) /* bytes of the strings of one frame */
 #define VG_PROTO_MAX_PATH (1u << 20)          /* bytes of a request's path */
 
@@ -34,7 +35,8 @@ typedef struct vg_proto_req {
   double max_ratio;
   int32_t max_depth;
   uint32_t stride, stride_k;
-  uint32_t pad;
+  uint32_t formats;
+  double extract_seconds;
 } vg_proto_req;
 
 typedef struct vg_proto_hdr {
@@ -42,11 +44,13 @@ typedef struct vg_proto_hdr {
   uint8_t kind;      /* vg_entry_kind, or VG_PROTO_HELLO / VG_PROTO_END */
   uint8_t has_mtime;
   uint16_t null;     /* bit i: string i is NULL */
-  uint32_t nstr;     /* bytes of the five strings, NULs included */
-  uint32_t pad;
+  uint32_t nstr;     /* bytes of the six strings, NULs included */
+  uint32_t nmeta;    /* bytes of metadata */
   uint64_t top;
   int64_t mtime;
   uint64_t size;     /* bytes of data */
+  uint64_t raw;      /* DOC: bytes before extraction */
+  uint64_t pos;      /* vg_entry's pos */
 } vg_proto_hdr;
 
 #endif

@@ -17,6 +17,8 @@
 #include <xxhash.h>
 
 #include "input_jsonl.h"
+#include "extract.h"
+#include "extract.h"
 #include "hashset.h"
 #include "json_out.h"
 #include "merge.h"
@@ -102,6 +104,8 @@ struct vigie_run {
   int trace_seen;      /* --trace: the document was read */
   atomic_int aborted; /* --fail-fast, on_error = "abort", a write error */
   double t0, last_progress;
+  uint64_t in_total;   /* bytes of all the inputs, when every one is a file (for the ETA) */
+  uint64_t in_at;      /* how far into them the documents written so far came from */
   uint64_t read_inputs, read_entries;
   char abort_msg[VG_ERRLEN];
 };
@@ -170,7 +174,7 @@ int vigie_run_option(vigie_run *r, const char *name, const char *v) {
     return strlist_add(&r->sets, v);
   }
   if (IS("format")) {
-    if (vg_format_parse(v) == VG_FMT_UNKNOWN) BAD(vg_format_names);
+    if (vg_outfmt_parse(v) == VG_FMT_UNKNOWN) BAD(vg_outfmt_names);
     return set_path(&r->format, v);
   }
   if (IS("errors")) return set_path(&r->errors_path, v);
@@ -227,6 +231,16 @@ int vigie_run_option(vigie_run *r, const char *name, const char *v) {
   if (IS("input-timeout")) {
     if (parse_double(v, &d)) BAD("seconds, such as 30 or 0.5 (0: read in-process, no limit)");
     r->input_timeout = d;
+    /* one document's extraction ends (reported) before its input is abandoned */
+    r->in.extract_seconds = d > 0 ? d * 2 / 3 : 0;
+    return 0;
+  }
+  if (IS("formats")) {
+    char err[VG_ERRLEN];
+    if (!v || vg_format_parse_list(v, &r->in.formats, err)) {
+      vg_seterr(r->err, "%s", err);
+      return -1;
+    }
     return 0;
   }
   if (IS("timeout")) {
@@ -277,10 +291,11 @@ void vigie_run_free(vigie_run *r) {
 vg_doc *vg_entry_doc(const vg_entry *e, vg_norm norm, vg_buf *scratch) {
   vg_doc *d = vg_doc_new(e->id, e->source, e->path);
   if (!d) return NULL;
-  d->bytes = e->size;
+  d->bytes = e->raw > e->size ? e->raw : e->size;
   d->mtime = e->mtime;
   d->has_mtime = e->has_mtime;
-  if (vg_text_decode(e->data, e->size, scratch, &d->encoding, &d->replaced) ||
+  if ((e->format && vg_doc_set_format(d, e->format, e->meta, e->meta_len)) ||
+      vg_text_decode(e->data, e->size, scratch, &d->encoding, &d->replaced) ||
       vg_text_normalize(scratch->data, scratch->len, norm, &d->text)) {
     vg_doc_free(d);
     return NULL;
@@ -311,6 +326,12 @@ static void progress(vigie_run *r, int final) {
           (unsigned long long)(r->sum.docs + r->sum.skipped), vg_human_bytes(r->sum.bytes, hb),
           secs > 0 ? (double)r->sum.bytes / 1048576.0 / secs : 0.0,
           (unsigned long long)r->sum.kept, (unsigned long long)r->sum.failed);
+  if (r->in_total && r->in_at && secs >= 1) { /* the ETA: the rest at the pace so far */
+    double left = secs * (double)(r->in_total - r->in_at) / (double)r->in_at + 0.5;
+    fprintf(stderr, ", %.0f%%, ETA ", 100.0 * (double)r->in_at / (double)r->in_total);
+    if (left >= 3600) fprintf(stderr, "%dh%02dm", (int)(left / 3600), (int)(left / 60) % 60);
+    else fprintf(stderr, "%dm%02ds", (int)(left / 60), (int)left % 60);
+  }
 }
 
 static void write_error(vigie_run *r, const char *id, const char *kind,
@@ -358,7 +379,7 @@ static int open_outputs(vigie_run *r, const char *pipeline_output) {
    * any is made: a usage error leaves nothing behind */
   unsigned flags = (r->no_text ? 0 : VG_WRITE_TEXT) | (r->force ? VG_WRITE_FORCE : 0);
   for (size_t i = 0; !status && i < outs.n; i++) {
-    vg_format fmt = r->format ? vg_format_parse(r->format) : vg_format_from_path(outs.v[i]);
+    vg_outfmt fmt = r->format ? vg_outfmt_parse(r->format) : vg_outfmt_from_path(outs.v[i]);
     if (vg_writer_check(outs.v[i], fmt, flags, err)) {
       fprintf(stderr, "vigie: %s\n", err);
       status = VIGIE_EXIT_USAGE;
@@ -370,7 +391,7 @@ static int open_outputs(vigie_run *r, const char *pipeline_output) {
       }
   }
   for (size_t i = 0; !status && i < outs.n; i++) {
-    vg_format fmt = r->format ? vg_format_parse(r->format) : vg_format_from_path(outs.v[i]);
+    vg_outfmt fmt = r->format ? vg_outfmt_parse(r->format) : vg_outfmt_from_path(outs.v[i]);
     r->writers[i] = vg_writer_new(outs.v[i], fmt, flags, err);
     if (!r->writers[i]) {
       fprintf(stderr, "vigie: cannot write the output: %s\n", err);
@@ -463,11 +484,16 @@ typedef struct result {
 /* One entry on its way through the pool. */
 typedef struct item {
   vg_entry_kind kind;
-  char *id, *source, *path, *skip, *reason;
+  char *id, *source, *path, *skip, *reason; /* reason of a DOC: a warning */
+  const char *format; /* static: vg_format_name's */
   unsigned char *data;
   size_t size;
+  uint64_t raw;
+  char *meta;         /* vg_entry's meta */
+  size_t meta_len;
   int64_t mtime;
   int has_mtime;
+  uint64_t at;      /* where it came from in the run's inputs (progress) */
   vg_doc *doc;      /* a document read from JSONL, already made */
   int binary;       /* set by the worker */
   int oom;          /* the worker ran out of memory on it */
@@ -492,6 +518,7 @@ static void item_free(item *it) {
   free(it->skip);
   free(it->reason);
   free(it->data);
+  free(it->meta);
   free(it);
 }
 
@@ -506,13 +533,20 @@ static item *item_from_entry(const vg_entry *e) {
   it->skip = vg_strdup(e->skip);
   it->reason = vg_strdup(e->reason);
   it->size = e->size;
+  it->raw = e->raw;
   it->mtime = e->mtime;
   it->has_mtime = e->has_mtime;
+  if (e->format) {
+    int f = vg_format_from_name(e->format);
+    it->format = vg_format_name(f < 0 ? VG_FORMAT_TEXT : (vg_format)f);
+  }
   if (e->kind == VG_ENTRY_DOC) {
     it->data = malloc(e->size ? e->size : 1);
     if (it->data && e->size) memcpy(it->data, e->data, e->size);
+    it->meta_len = e->meta_len;
+    if (e->meta_len && (it->meta = malloc(e->meta_len))) memcpy(it->meta, e->meta, e->meta_len);
   }
-  if (!it->id || (e->kind == VG_ENTRY_DOC && !it->data)) {
+  if (!it->id || (e->kind == VG_ENTRY_DOC && (!it->data || (e->meta_len && !it->meta)))) {
     item_free(it);
     return NULL;
   }
@@ -569,6 +603,10 @@ static void work(void *ctx, size_t w, void *p) {
   e.path = it->path;
   e.data = it->data;
   e.size = it->size;
+  e.raw = it->raw;
+  e.format = it->format;
+  e.meta = it->meta;
+  e.meta_len = it->meta_len;
   e.mtime = it->mtime;
   e.has_mtime = it->has_mtime;
   vg_doc *d = vg_entry_doc(&e, r->run_norm, &r->scratch[w]);
@@ -600,7 +638,8 @@ static void done(void *ctx, void *p) {
     abort_run(r, "%s: %s", it->id, "out of memory");
   } else if (it->nres || !atomic_load(&r->aborted)) {
     r->sum.docs++;
-    r->sum.bytes += it->size;
+    r->sum.bytes += it->raw > it->size ? it->raw : it->size;
+    if (it->reason) report_failure(r, it->id, "warning", "input", it->reason);
   }
   for (size_t i = 0; i < it->nres; i++) {
     result *o = &it->res[i];
@@ -655,6 +694,7 @@ static void done(void *ctx, void *p) {
         break;
     }
   }
+  if (it->at > r->in_at) r->in_at = it->at < r->in_total ? it->at : r->in_total;
   item_free(it);
   progress(r, 0);
 }
@@ -721,6 +761,7 @@ typedef struct share {
   vigie_run *r;
   vg_merge *m;
   const char *path;
+  uint64_t base;  /* bytes of the inputs before this one (progress) */
   size_t w;
   size_t inputs, entries;
 } share;
@@ -753,6 +794,7 @@ static void *share_main(void *arg) {
       abort_run(r, "%s: %s", e.id, "out of memory");
       break;
     }
+    it->at = sh->base + e.pos;
     work(r, sh->w, it);
     rank = (uint64_t)e.top == last ? rank + 1 : 0;
     last = (uint64_t)e.top;
@@ -784,14 +826,14 @@ static int shareable(const char *path) {
 
 /* Reads a shareable zip with every worker; this thread collects, in entry
  * order. Returns the documents taken so far (for --limit). */
-static uint64_t read_shared(vigie_run *r, const char *path, uint64_t taken) {
+static uint64_t read_shared(vigie_run *r, const char *path, uint64_t base, uint64_t taken) {
   vg_merge *m = vg_merge_new(r->jobs, 4);
   share *sh = calloc(r->jobs, sizeof *sh);
   pthread_t *t = calloc(r->jobs, sizeof *t);
   size_t started = 0;
   if (m && sh && t) {
     for (; started < r->jobs; started++) {
-      sh[started] = (share){r, m, path, started, 0, 0};
+      sh[started] = (share){r, m, path, base, started, 0, 0};
       if (pthread_create(&t[started], NULL, share_main, &sh[started])) break;
     }
     for (size_t w = started; w < r->jobs; w++) vg_merge_close(m, w);
@@ -819,15 +861,33 @@ static uint64_t read_shared(vigie_run *r, const char *path, uint64_t taken) {
 
 /* Every entry of every input through the pool (or, for a zip on disk and
  * more than one job, through workers that each read their share). */
+/* The size of the file path; 0 when it is no regular file. */
+static uint64_t file_size(const char *path) {
+  struct stat sb;
+  return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+}
+
 static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) {
-  uint64_t taken = 0;
+  uint64_t taken = 0, next = 0;
   vg_pool *pool = NULL;
+  /* the ETA needs the total: known when every input is a file */
+  r->in_total = 0;
+  for (size_t k = 0; k < ninputs && !r->input_jsonl; k++) {
+    uint64_t n = file_size(inputs[k]);
+    r->in_total += n;
+    if (!n) {
+      r->in_total = 0;
+      break;
+    }
+  }
   for (size_t k = 0; k < ninputs && !atomic_load(&r->aborted) && !vg_stop_requested; k++) {
+    uint64_t base = next; /* bytes of the inputs before this one */
+    next += r->in_total ? file_size(inputs[k]) : 0;
     if (r->shard_by_input && !in_shard(r, inputs[k])) continue;
     if (!r->input_jsonl && r->jobs > 1 && shareable(inputs[k])) {
       vg_pool_free(pool); /* what came before is written first */
       pool = NULL;
-      taken = read_shared(r, inputs[k], taken);
+      taken = read_shared(r, inputs[k], base, taken);
       if (r->limit && taken >= r->limit) break;
       continue;
     }
@@ -853,6 +913,7 @@ static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) 
       if (!r->shard_by_input && !in_shard(r, e.id)) continue;
       if (e.kind != VG_ENTRY_ERROR) taken++;
       item *it = item_from_entry(&e);
+      if (it) it->at = base + e.pos;
       if (!it || vg_pool_submit(pool, it)) {
         if (it) item_free(it);
         abort_run(r, "%s: %s", e.id, "out of memory");

@@ -18,11 +18,11 @@
 
 const char vg_format_extensions[] =
     ".jsonl, .jsonl.gz, .zip, .tar, .tar.gz, .tsv, .html, or a folder (DIR/)";
-const char vg_format_names[] = "jsonl, jsonl.gz, zip, tar, tar.gz, dir, tsv or html";
+const char vg_outfmt_names[] = "jsonl, jsonl.gz, zip, tar, tar.gz, dir, tsv or html";
 
 static const struct {
   const char *name;
-  vg_format fmt;
+  vg_outfmt fmt;
 } NAMES[] = {{"jsonl", VG_FMT_JSONL},   {"jsonl.gz", VG_FMT_JSONL_GZ}, {"zip", VG_FMT_ZIP},
              {"tar", VG_FMT_TAR},       {"tar.gz", VG_FMT_TAR_GZ},     {"tgz", VG_FMT_TAR_GZ},
              {"dir", VG_FMT_DIR},       {"tsv", VG_FMT_TSV},           {"html", VG_FMT_HTML}};
@@ -32,10 +32,10 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-vg_format vg_format_from_path(const char *path) {
+vg_outfmt vg_outfmt_from_path(const char *path) {
   static const struct {
     const char *ext;
-    vg_format fmt;
+    vg_outfmt fmt;
   } EXTS[] = {{".jsonl.gz", VG_FMT_JSONL_GZ}, {".ndjson.gz", VG_FMT_JSONL_GZ},
               {".json.gz", VG_FMT_JSONL_GZ},  {".jsonl", VG_FMT_JSONL},
               {".json", VG_FMT_JSONL},        {".ndjson", VG_FMT_JSONL},
@@ -52,13 +52,13 @@ vg_format vg_format_from_path(const char *path) {
   return VG_FMT_UNKNOWN;
 }
 
-vg_format vg_format_parse(const char *name) {
+vg_outfmt vg_outfmt_parse(const char *name) {
   for (size_t i = 0; name && i < sizeof NAMES / sizeof *NAMES; i++)
     if (!strcmp(name, NAMES[i].name)) return NAMES[i].fmt;
   return VG_FMT_UNKNOWN;
 }
 
-const char *vg_format_name(vg_format fmt) {
+const char *vg_outfmt_name(vg_outfmt fmt) {
   for (size_t i = 0; i < sizeof NAMES / sizeof *NAMES; i++)
     if (NAMES[i].fmt == fmt) return NAMES[i].name;
   return "unknown";
@@ -66,12 +66,12 @@ const char *vg_format_name(vg_format fmt) {
 
 static int is_stdout(const char *path) { return !path || !strcmp(path, "-"); }
 
-static int is_archive(vg_format fmt) {
+static int is_archive(vg_outfmt fmt) {
   return fmt == VG_FMT_JSONL_GZ || fmt == VG_FMT_ZIP || fmt == VG_FMT_TAR ||
          fmt == VG_FMT_TAR_GZ;
 }
 
-int vg_writer_check(const char *path, vg_format fmt, unsigned flags, char err[VG_ERRLEN]) {
+int vg_writer_check(const char *path, vg_outfmt fmt, unsigned flags, char err[VG_ERRLEN]) {
   struct stat sb;
   if (fmt == VG_FMT_UNKNOWN) {
     vg_seterr(err, "%s: no writer for this kind of file (known: %s; or say --format)",
@@ -169,7 +169,7 @@ static int close_sink(vg_writer *w, char err[VG_ERRLEN]) {
   return bad ? -1 : 0;
 }
 
-vg_writer *vg_writer_new(const char *path, vg_format fmt, unsigned flags,
+vg_writer *vg_writer_new(const char *path, vg_outfmt fmt, unsigned flags,
                          char err[VG_ERRLEN]) {
   vg_writer *w = calloc(1, sizeof *w);
   if (!w) {
@@ -208,7 +208,7 @@ vg_writer *vg_writer_new(const char *path, vg_format fmt, unsigned flags,
   return w;
 }
 
-vg_writer *vg_writer_open(const char *path, vg_format fmt, int with_text,
+vg_writer *vg_writer_open(const char *path, vg_outfmt fmt, int with_text,
                           char err[VG_ERRLEN]) {
   return vg_writer_new(path, fmt, with_text ? VG_WRITE_TEXT : 0, err);
 }
@@ -221,7 +221,7 @@ const char *vg_writer_sink_name(const vg_writer *w) {
 int vg_writer_put(vg_writer *w, const char *s, size_t n, char err[VG_ERRLEN]) {
   if (w->ops && w->ops->put) return w->ops->put(w, s, n, err);
   if (!w->f) {
-    vg_seterr(err, "%s: a %s output takes documents only", w->path, vg_format_name(w->fmt));
+    vg_seterr(err, "%s: a %s output takes documents only", w->path, vg_outfmt_name(w->fmt));
     return -1;
   }
   if (n && fwrite(s, 1, n, w->f) != n) {

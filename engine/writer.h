@@ -24,7 +24,7 @@
 
 typedef struct vg_writer vg_writer;
 
-typedef enum vg_format {
+typedef enum vg_outfmt {
   VG_FMT_JSONL = 0, /* one document per line */
   VG_FMT_JSONL_GZ,  /* the same, gzipped */
   VG_FMT_ZIP,       /* text and sidecar of each document in a zip */
@@ -34,18 +34,18 @@ typedef enum vg_format {
   VG_FMT_TSV,       /* one row per flag */
   VG_FMT_HTML,      /* the report of the flagged documents */
   VG_FMT_UNKNOWN
-} vg_format;
+} vg_outfmt;
 
 /* What the writers know, for messages: ".jsonl, .jsonl.gz, ...". */
 extern const char vg_format_extensions[];
-extern const char vg_format_names[];
+extern const char vg_outfmt_names[];
 
 /* The format for a path: a trailing "/" (dir), its extension, or an
- * existing folder (dir); stdout and devices are JSONL. vg_format_parse takes a
+ * existing folder (dir); stdout and devices are JSONL. vg_outfmt_parse takes a
  * name: jsonl, jsonl.gz, zip, tar, tar.gz (or tgz), dir, tsv, html. */
-vg_format vg_format_from_path(const char *path);
-vg_format vg_format_parse(const char *name);
-const char *vg_format_name(vg_format fmt);
+vg_outfmt vg_outfmt_from_path(const char *path);
+vg_outfmt vg_outfmt_parse(const char *name);
+const char *vg_outfmt_name(vg_outfmt fmt);
 
 typedef enum vg_writer_flags {
   VG_WRITE_TEXT = 1,  /* write the text into JSONL (off: --no-text) */
@@ -56,14 +56,14 @@ typedef enum vg_writer_flags {
  * path: a format that can go there (a folder cannot go to stdout) and, for
  * a folder, that it is empty or absent unless VG_WRITE_FORCE. Returns 0, or
  * -1 with err set: a usage error (exit 2). */
-int vg_writer_check(const char *path, vg_format fmt, unsigned flags,
+int vg_writer_check(const char *path, vg_outfmt fmt, unsigned flags,
                     char err[VG_ERRLEN]);
 /* Opens a writer on path ("-" or NULL: stdout). NULL with err set when the
  * output cannot be made. */
-vg_writer *vg_writer_new(const char *path, vg_format fmt, unsigned flags,
+vg_writer *vg_writer_new(const char *path, vg_outfmt fmt, unsigned flags,
                          char err[VG_ERRLEN]);
 /* The same with with_text as VG_WRITE_TEXT. */
-vg_writer *vg_writer_open(const char *path, vg_format fmt, int with_text,
+vg_writer *vg_writer_open(const char *path, vg_outfmt fmt, int with_text,
                           char err[VG_ERRLEN]);
 /* Writes d. reason, when not NULL, is written as metadata.filter_reason
  * (the --rejects writer). The report and the TSV take only the documents

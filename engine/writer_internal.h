@@ -39,7 +39,7 @@ typedef struct vg_writer_ops {
 } vg_writer_ops;
 
 struct vg_writer {
-  vg_format fmt;
+  vg_outfmt fmt;
   unsigned flags;      /* vg_writer_flags */
   FILE *f;             /* the sink of the line formats (jsonl, tsv, html) */
   int fd;              /* the sink of the archive formats; -1 when none */

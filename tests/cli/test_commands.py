@@ -2,6 +2,7 @@
 stats."""
 import json
 import os
+import re
 import sys
 import zipfile
 
@@ -60,16 +61,16 @@ def make_zip(d):
     return z
 
 
-def test_ls_lists_id_bytes_encoding_status():
+def test_ls_lists_id_bytes_format_encoding_status():
     d = tmp()
     z = make_zip(d)
     r = vigie("ls", z)
     eq(r.code, 0, "exit", r)
     rows = [l.split("\t") for l in r.text.splitlines()]
     eq([row[0] for row in rows], [z + "!a.txt", z + "!b.txt", z + "!c.bin"])
-    eq(rows[0][1:], ["15", "utf-8", "ok"])
-    eq(rows[1][2], "windows-1252")
-    check(rows[2][3].startswith("skipped: binary"), "binary", rows)
+    eq(rows[0][1:], ["15", "text", "utf-8", "ok"])
+    eq(rows[1][3], "windows-1252")
+    check(rows[2][4].startswith("skipped: binary"), "binary", rows)
     r = vigie("ls", os.path.join(d, "missing.zip"))
     eq(r.code, 1, "missing input", r)
 
@@ -108,6 +109,25 @@ def test_stats_sums_shards():
     eq(sorted(ids), ["in/%d.txt" % i for i in range(1, 6)], "the union of the shards is one run")
     r = vigie("stats", "p.lua", cwd=d)
     eq(r.code, 1, "not a stats file", r)
+
+
+
+def test_progress_line_with_an_eta_only_when_asked_or_on_a_terminal():
+    d = tmp()
+    z = os.path.join(d, "t.zip")
+    with zipfile.ZipFile(z, "w") as zf:
+        for i in range(150):
+            zf.writestr("d%03d.txt" % i, "texte %d\n" % i)
+    # a stage that takes 10 ms a document: the run lasts over a second
+    write(os.path.join(d, "p.lua"), 'return { stages = { function(doc) local t = os.clock() '
+          'while os.clock() - t < 0.01 do end end } }\n')
+    r = vigie("run", "p.lua", "t.zip", "-o", "/dev/null", "-j", "1", "--progress", cwd=d)
+    eq(r.code, 0, "exit", r)
+    lines = [l for l in r.err.split("\r") if "documents," in l]
+    check(lines, "a progress line", r)
+    check(any(re.search(r"\d+%, ETA \d+m\d\ds", l) for l in lines), "a share done and an ETA", lines)
+    r = vigie("run", "p.lua", "t.zip", "-o", "/dev/null", "-j", "1", cwd=d)
+    check("documents," not in r.err and "\r" not in r.err, "none when stderr is a pipe", r)
 
 
 main()

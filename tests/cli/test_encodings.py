@@ -102,8 +102,9 @@ def test_ls_and_cat_agree_with_run():
     r = vigie("ls", "t.zip", cwd=d)
     eq(r.code, 0, "exit", r)
     rows = [l.split("\t") for l in r.text.splitlines()]
-    eq([(row[0], row[1], row[2], row[3]) for row in rows],
-       [("t.zip!" + n, str(len(b)), enc, "ok") for n, enc, b in variants], "ls: id, bytes, encoding, status", r)
+    eq([tuple(row) for row in rows],
+       [("t.zip!" + n, str(len(b)), "text", enc, "ok") for n, enc, b in variants],
+       "ls: id, bytes, format, encoding, status", r)
     for name, _, _ in variants:
         r = vigie("cat", "t.zip", "--id", "t.zip!" + name, cwd=d)
         eq((r.code, r.out), (0, SENTENCE.encode("utf-8")), "cat of " + name, r)
@@ -164,8 +165,8 @@ def test_invalid_bytes_after_a_utf8_bom_are_replaced_and_counted():
     eq(read_jsonl(os.path.join(d, "e.jsonl")), [], "a replacement is not an error")
     r = vigie("ls", "t.zip", cwd=d)
     row = r.text.splitlines()[0].split("\t")
-    eq(row[2], "utf-8-bom")
-    check("3" in row[3], "ls tells the replacements", row)
+    eq(row[3], "utf-8-bom")
+    check("3" in row[4], "ls tells the replacements", row)
 
 
 def test_utf16_damage_is_replaced_and_counted():

@@ -391,20 +391,20 @@ def test_ls_one_line_per_entry():
     r = vigie("ls", "t.zip", "l.tar", cwd=d)
     eq(r.code, 0, "exit", r)
     rows = [l.split("\t") for l in r.text.splitlines()]
-    eq([len(row) for row in rows], [4] * 7, "id, bytes, encoding, status", r)
+    eq([len(row) for row in rows], [5] * 7, "id, bytes, format, encoding, status", r)
     eq([row[0] for row in rows], ["t.zip!a.txt", "t.zip!b.txt", "t.zip!c.bin", "t.zip!d.txt",
                                   "l.tar!a.txt", "l.tar!link.txt", "l.tar!z.txt"], "", r)
-    eq(rows[0][1:], ["6", "utf-8", "ok"])
-    eq(rows[1][1:], ["8", "windows-1252", "ok"])
-    check(rows[2][3].startswith("skipped") and "binary" in rows[2][3], "binary", rows)
-    eq(rows[3][1:], ["7", "utf-8-bom", "ok"])
-    check(rows[5][3].startswith("skipped") and "link" in rows[5][3], "link", rows)
+    eq(rows[0][1:], ["6", "text", "utf-8", "ok"])
+    eq(rows[1][1:], ["8", "text", "windows-1252", "ok"])
+    check(rows[2][4].startswith("skipped") and "binary" in rows[2][4], "binary", rows)
+    eq(rows[3][1:], ["7", "text", "utf-8-bom", "ok"])
+    check(rows[5][4].startswith("skipped") and "link" in rows[5][4], "link", rows)
     eq(r.out.count(b"\n"), 7, "one line per entry")
     # ls reads stdin too, and honours --max-doc-bytes
     r = vigie("ls", "-", "--max-doc-bytes", "1K", input=zip_bytes([("s.txt", b"s\n"), ("big.txt", b"b" * 1025)]), cwd=d)
     rows = [l.split("\t") for l in r.text.splitlines()]
     eq([row[0] for row in rows], ["-!s.txt", "-!big.txt"], "", r)
-    check(rows[1][3].startswith("skipped"), "too large", rows)
+    check(rows[1][4].startswith("skipped"), "too large", rows)
     r = vigie("ls", "t.zip", "gone.zip", cwd=d)
     eq(r.code, 1, "a missing input", r)
     check("gone.zip" in r.err, "named", r)

@@ -125,8 +125,9 @@ def test_bash_completion_knows_every_command_and_option():
         _, text = help_options(cmd)
         eq(sorted(lists[cmd] - {"--help"}), sorted(declared_options(text)), "the options of " + cmd)
     eq(complete("ch"), ["check"])
-    eq(sorted(complete("run", "--fo")), ["--force", "--format"])
+    eq(sorted(complete("run", "--fo")), ["--force", "--format", "--formats"])
     eq(complete("run", "--format", "ta"), ["tar", "tar.gz"])
+    eq(complete("run", "--formats", "pdf,do"), ["pdf,docx"])
     eq(complete("cat", "--normalize", "NFK"), ["NFKC", "NFKD"])
     eq(complete("run", "exam"), ["examples"], "files and folders")
 

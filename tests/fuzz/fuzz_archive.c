@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char path[64];
   snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
   const char *paths[] = {path};
-  vg_input_opts o = {1 << 20, 50, 3, 0, 0};
+  vg_input_opts o = {1 << 20, 50, 3, 0, 0, 0, 0};
   vg_input *in = vg_input_new(paths, 1, &o);
   vg_entry e;
   for (int n = 0; in && n < 10000 && vg_input_next(in, &e); n++) {

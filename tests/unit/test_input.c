@@ -146,7 +146,7 @@ static gotlist read_all(const char *const *paths, size_t n, uint64_t max_bytes, 
                         int depth) {
   gotlist g;
   memset(&g, 0, sizeof g);
-  vg_input_opts o = {max_bytes, ratio, depth, 0, 0};
+  vg_input_opts o = {max_bytes, ratio, depth, 0, 0, 0, 0};
   vg_input *in = vg_input_new(paths, n, &o);
   CHECK(in != NULL);
   if (!in) return g;
