@@ -180,6 +180,44 @@ def test_cat_prints_the_extracted_text():
 
 
 
+def test_an_mbox_gives_its_messages_and_their_attachments():
+    out, _ = fixtures()
+    d = tmp()
+    note = write(os.path.join(d, "n.txt"), "Bonjour,\n\nFrom here on, le tract est en pièce jointe.\n")
+    py("mkmail.py", "eml", note, os.path.join(d, "a.eml"), "--attach", os.path.join(out, "tract.pdf"))
+    py("mkmail.py", "eml", TRACT, os.path.join(d, "b.eml"), "--cte", "base64")
+    py("mkmail.py", "mbox", os.path.join(d, "m.mbox"), os.path.join(d, "a.eml"), os.path.join(d, "b.eml"))
+    r = vigie("run", PIPELINE, "m.mbox", "--no-progress", cwd=d)
+    eq(r.code, 0, "exit", r)
+    docs = {doc["id"]: doc for doc in r.docs}
+    eq(sorted(docs), ["m.mbox!1", "m.mbox!1!tract.pdf", "m.mbox!2"], "messages, then attachments", r)
+    check("From here on" in docs["m.mbox!1"]["text"], "a body line starting with From survives",
+          docs["m.mbox!1"]["text"])
+    want = flags_of({"flags": [f for f in docs["m.mbox!1!tract.pdf"]["flags"]]})
+    eq(flags_of(docs["m.mbox!2"]), want, "the tract as a base64 body flags as the PDF")
+    eq(len({rule for rule, _, _ in want}), 7, "all seven rules")
+
+
+def test_encrypted_and_scanned_pdfs_are_skipped_with_the_reason():
+    out, _ = fixtures()
+    d = os.path.join(tmp(), "in")
+    os.makedirs(d)
+    run(MKPDF, "image", os.path.join(d, "scan.pdf"))
+    pdf = os.path.join(out, "tract.pdf")
+    run("qpdf", "--encrypt", "secret", "owner", "256", "--", pdf, os.path.join(d, "locked.pdf"))
+    run("qpdf", "--encrypt", "", "owner", "256", "--", pdf, os.path.join(d, "owner-only.pdf"))
+    r = vigie("run", PIPELINE, ".", "--errors", "../e.jsonl", "--no-progress", cwd=d)
+    eq(r.code, 0, "skips are not failures", r)
+    eq([doc["id"] for doc in r.docs], ["./owner-only.pdf"], "a PDF with only an owner password is read")
+    eq(len(r.docs[0]["flags"]), len(run_flagship(pdf)[pdf]["flags"]), "and flagged")
+    skipped = {e["id"]: (e["kind"], e["reason"]) for e in read_jsonl(os.path.join(d, "..", "e.jsonl"))}
+    eq(sorted(skipped), ["./locked.pdf", "./scan.pdf"])
+    check(skipped["./locked.pdf"][0] == "skipped" and "password" in skipped["./locked.pdf"][1], "encrypted", skipped)
+    check(skipped["./scan.pdf"][0] == "skipped" and "image-only" in skipped["./scan.pdf"][1], "scanned", skipped)
+    r = vigie("ls", ".", cwd=d)
+    check("./locked.pdf\t-\tpdf\t-\tskipped: encrypted PDF" in r.text, "ls names the format of a skipped one", r)
+
+
 def hostile_mails(d):
     """E-mails that try the MIME parser: multiparts nested 5,000 deep, 1,500
     attachments, a boundary that never closes, a cut base64 part."""
