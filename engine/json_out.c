@@ -142,9 +142,11 @@ static int flag_json(vg_buf *b, const vg_doc *d, const vg_flag *f, size_t page) 
   vg_doc_excerpt(d, f->start, f->end, &from, &to);
   if (vg_buf_append(b, "{\"rule\":", 8) || vg_json_cstr(b, f->rule) ||
       key(b, "label") || vg_json_cstr(b, f->label) ||
-      vg_buf_printf(b, ",\"start\":%zu,\"end\":%zu,\"line\":%zu,\"col\":%zu",
-                    f->start, f->end, f->line, f->col) ||
-      (page && vg_buf_printf(b, ",\"page\":%zu", page)) ||
+      vg_buf_append(b, ",\"start\":", 9) || vg_buf_u64(b, f->start) ||
+      vg_buf_append(b, ",\"end\":", 7) || vg_buf_u64(b, f->end) ||
+      vg_buf_append(b, ",\"line\":", 8) || vg_buf_u64(b, f->line) ||
+      vg_buf_append(b, ",\"col\":", 7) || vg_buf_u64(b, f->col) ||
+      (page && (vg_buf_append(b, ",\"page\":", 8) || vg_buf_u64(b, page))) ||
       key(b, "match") || vg_json_str(b, d->text.data + f->start, f->end - f->start) ||
       key(b, "excerpt") || vg_json_str(b, d->text.data + from, to - from) ||
       key(b, "score"))

@@ -456,12 +456,17 @@ int vg_segment_sentence_at(const char *text, size_t n, size_t start,
   while (hi > e && hi < n && !vg_utf8_is_lead(t[hi])) hi--;
   size_t b0 = lo, b1 = hi;
   int found0 = 0, found1 = 0;
-  for (size_t i = lo; i <= s && i < n; i++) {
+  /* the last break at or before s: scanning back from s, the first one met
+   * (a candidate never breaks before itself, and a later one breaks later);
+   * breaks met on the way past e are candidates for the end */
+  for (size_t i = n ? (s < n ? s : n - 1) + 1 : 0; i-- > lo;) {
     if (!candidate(t[i]) || !break_at(t, n, i, &p)) continue;
     if (p <= s) {
       b0 = p;
       found0 = 1;
-    } else if (p >= e && (!found1 || p < b1)) {
+      break;
+    }
+    if (p >= e && (!found1 || p < b1)) {
       b1 = p;
       found1 = 1;
     }

@@ -37,6 +37,14 @@ int vg_buf_putc(vg_buf *b, char c) {
   return 0;
 }
 
+int vg_buf_u64(vg_buf *b, uint64_t n) {
+  char d[20];
+  size_t k = sizeof d;
+  do d[--k] = (char)('0' + n % 10);
+  while ((n /= 10) != 0);
+  return vg_buf_append(b, d + k, sizeof d - k);
+}
+
 int vg_buf_printf(vg_buf *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
