@@ -670,19 +670,30 @@ static int over_memory(const unsigned char *p, size_t n, int mbox, const vg_extr
                            vg_human_bytes(l->max_memory, b));
 }
 
+/* What reading a message (mbox 0) or a mailbox (mbox 1) starts with:
+ * refuses p[0..n) when GMime cannot take its size or parsing it would go
+ * over the memory limit, starts GMime, sets up *c for x with l and opens
+ * *src on the bytes. Returns 0, or -1 with x failed (nothing to free). */
+static int begin(mail_ctx *c, source *src, const unsigned char *p, size_t n, int mbox,
+                 const vg_extract_limits *l, vg_extracted *x) {
+  if (n > G_MAXUINT)
+    return vg_extracted_fail(x, "too_large", 0, "%s over %u bytes", mbox ? "mailbox" : "e-mail",
+                             G_MAXUINT);
+  if (over_memory(p, n, mbox, l, x)) return -1;
+  pthread_once(&gmime_once, gmime_init);
+  *c = (mail_ctx){.l = l, .x = x};
+  if (l->max_seconds > 0) c->deadline = vg_now() + l->max_seconds;
+  source_open(src, p, n);
+  return 0;
+}
+
 int vg_extract_eml(const unsigned char *p, size_t n, const vg_extract_limits *l,
                    vg_extracted *x) {
   vg_extracted_reset(x);
   if (n == 0) return vg_extracted_fail(x, "damaged", 1, "damaged e-mail: empty");
-  if (n > G_MAXUINT)
-    return vg_extracted_fail(x, "too_large", 0, "e-mail over %u bytes", G_MAXUINT);
-  if (over_memory(p, n, 0, l, x)) return -1;
-  pthread_once(&gmime_once, gmime_init);
-  mail_ctx c = {.l = l, .x = x};
-  if (l->max_seconds > 0) c.deadline = vg_now() + l->max_seconds;
-
+  mail_ctx c;
   source src;
-  source_open(&src, p, n);
+  if (begin(&c, &src, p, n, 0, l, x)) return -1;
   GMimeParserOptions *opt = g_mime_parser_options_new();
   static const char *const FALLBACK[] = {"utf-8", "windows-1252", NULL};
   g_mime_parser_options_set_fallback_charsets(opt, (const char **)FALLBACK);
@@ -741,15 +752,9 @@ static int add_mbox_message(mail_ctx *c, const unsigned char *p, size_t from, si
 int vg_extract_mbox(const unsigned char *p, size_t n, const vg_extract_limits *l,
                     vg_extracted *x) {
   vg_extracted_reset(x);
-  if (n > G_MAXUINT)
-    return vg_extracted_fail(x, "too_large", 0, "mailbox over %u bytes", G_MAXUINT);
-  if (over_memory(p, n, 1, l, x)) return -1;
-  pthread_once(&gmime_once, gmime_init);
-  mail_ctx c = {.l = l, .x = x};
-  if (l->max_seconds > 0) c.deadline = vg_now() + l->max_seconds;
-
+  mail_ctx c;
   source src;
-  source_open(&src, p, n);
+  if (begin(&c, &src, p, n, 1, l, x)) return -1;
   GMimeParserOptions *opt = g_mime_parser_options_new();
   GMimeParser *parser = g_mime_parser_new_with_stream(src.stream);
   g_mime_parser_set_format(parser, GMIME_FORMAT_MBOX);

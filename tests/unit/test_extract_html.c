@@ -2,151 +2,30 @@
  * test_extract_html.c: unit tests of the HTML extractor
  * (engine/extract_html.c, with engine/extract_xml.c). Pages are written by
  * the tests themselves or, for the tract and the hostile pages, by the
- * generators in tests/formats/ (found from this file's path), in a fresh
- * directory under $VIGIE_TEST_TMP removed at the end. The extractor is also
- * run from several threads at once: e-mail extraction calls it.
+ * generators in tests/formats/, in the scratch directory of
+ * extract_fixtures.h (which also gives the tract and the checks). The
+ * extractor is also run from several threads at once: e-mail extraction
+ * calls it.
  */
 #define _GNU_SOURCE /* memmem, nftw */
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "extract.h"
+#include "extract_fixtures.h"
 #include "harness.h"
 #include "text.h"
 #include "util.h"
 
-static char tmp[4096];
-static char formats[4096]; /* tests/formats */
-
-/* The tract of test_extract_office.c and the text it must give. */
-static const char TRACT[] =
-    "5 D\u00c9CEMBRE\u202f: TOUS EN GR\u00c8VE\n"
-    "\n"
-    "Le gouvernement veut un \u00ab\u00a0syst\u00e8me universel par points\u00a0\u00bb. "
-    "L\u2019\u00e9tat des finances publiques d\u00e9cidera.\n"
-    "Personne ne pourra savoir quelle pension il touchera\u202f: 1\u202f000\u00a0\u20ac\u202f? "
-    "\U0001F621\n"
-    "\n"
-    "Ce que nous perdrions\u202f:\n"
-    "\n"
-    "- le calcul sur les 25 meilleures ann\u00e9es\n"
-    "- les d\u00e9parts anticip\u00e9s des m\u00e9tiers p\u00e9nibles\u202f: aides-soignantes, "
-    "\u00e9goutiers\u2026\n"
-    "- la garantie d\u2019un taux connu \u00e0 l\u2019avance\n"
-    "\n"
-    "\u2022 Dans le priv\u00e9, aucun pr\u00e9avis n\u2019est n\u00e9cessaire.\n"
-    "\u2022 Dans la fonction publique, le pr\u00e9avis est d\u00e9pos\u00e9 par les "
-    "f\u00e9d\u00e9rations.\n"
-    "\n"
-    "Lieu\tHeure\n"
-    "Place de la Lib\u00e9ration\t10\u00a0h\u00a030\n"
-    "\n"
-    "Ils comptent sur notre r\u00e9signation. Comptons sur nos forces\u202f: \u0153uvrons "
-    "ensemble\u202f!\n";
-
-static const char EXPECTED[] =
-    "5 D\u00c9CEMBRE\u202f: TOUS EN GR\u00c8VE\n"
-    "\n"
-    "Le gouvernement veut un \u00ab\u00a0syst\u00e8me universel par points\u00a0\u00bb. "
-    "L\u2019\u00e9tat des finances publiques d\u00e9cidera.\n"
-    "Personne ne pourra savoir quelle pension il touchera\u202f: 1\u202f000\u00a0\u20ac\u202f? "
-    "\U0001F621\n"
-    "\n"
-    "Ce que nous perdrions\u202f:\n"
-    "\n"
-    "- le calcul sur les 25 meilleures ann\u00e9es\n"
-    "- les d\u00e9parts anticip\u00e9s des m\u00e9tiers p\u00e9nibles\u202f: aides-soignantes, "
-    "\u00e9goutiers\u2026\n"
-    "- la garantie d\u2019un taux connu \u00e0 l\u2019avance\n"
-    "\n"
-    "- Dans le priv\u00e9, aucun pr\u00e9avis n\u2019est n\u00e9cessaire.\n"
-    "- Dans la fonction publique, le pr\u00e9avis est d\u00e9pos\u00e9 par les "
-    "f\u00e9d\u00e9rations.\n"
-    "\n"
-    "Lieu\n"
-    "Heure\n"
-    "Place de la Lib\u00e9ration\n"
-    "10\u00a0h\u00a030\n"
-    "\n"
-    "Ils comptent sur notre r\u00e9signation. Comptons sur nos forces\u202f: \u0153uvrons "
-    "ensemble\u202f!";
-
 /* ---- helpers --------------------------------------------------------------- */
-
-static void write_bytes(const char *name, const void *p, size_t n) {
-  char path[8192];
-  snprintf(path, sizeof path, "%s/%s", tmp, name);
-  FILE *f = fopen(path, "wb");
-  CHECK(f != NULL);
-  if (!f) return;
-  CHECK(fwrite(p, 1, n, f) == n);
-  fclose(f);
-}
-
-static unsigned char *slurp(const char *name, size_t *n) {
-  char path[8192];
-  snprintf(path, sizeof path, "%s/%s", tmp, name);
-  FILE *f = fopen(path, "rb");
-  *n = 0;
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  unsigned char *p = malloc((size_t)len + 1);
-  if (p && fread(p, 1, (size_t)len, f) != (size_t)len) {
-    free(p);
-    p = NULL;
-  }
-  fclose(f);
-  *n = (size_t)len;
-  return p;
-}
-
-static int python(const char *script, const char *args) {
-  char cmd[16384];
-  snprintf(cmd, sizeof cmd, "cd '%s' && python3 '%s/%s' %s", tmp, formats, script, args);
-  int r = system(cmd);
-  CHECK(r == 0);
-  return r;
-}
-
-static vg_extract_limits limits(uint64_t max) {
-  vg_extract_limits l;
-  vg_extract_default_limits(&l, max);
-  return l;
-}
-
-static const char *meta(const vg_extracted *x, const char *key) {
-  for (size_t i = 0; i < x->meta.len;) {
-    const char *k = x->meta.data + i, *v = k + strlen(k) + 1;
-    if (!strcmp(k, key)) return v;
-    i = (size_t)(v - x->meta.data) + strlen(v) + 1;
-  }
-  return NULL;
-}
-
-static void check_conventions(const vg_extracted *x) {
-  const char *t = x->text.data ? x->text.data : "";
-  size_t n = x->text.len;
-  CHECK(vg_text_valid(t, n));
-  CHECK(strlen(t) == n);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)t[i];
-    CHECK(c >= 0x20 || c == '\t' || c == '\n' || c == '\f');
-  }
-  CHECK(strstr(t, "\n\n\n") == NULL);
-  CHECK(n == 0 || (t[0] != '\n' && t[n - 1] != '\n'));
-}
 
 /* Extracts the page s[0..n) (n 0: strlen); returns the result. */
 static int html_n(const char *s, size_t n, vg_extracted *x) {
   vg_extract_limits l = limits(64ULL << 20);
   int r = vg_extract_html((const unsigned char *)s, n ? n : strlen(s), &l, x);
-  if (r == 0) check_conventions(x);
+  if (r == 0) check_conventions(x, 0);
   return r;
 }
 
@@ -166,14 +45,14 @@ static int html_file(const char *name, vg_extracted *x) {
 /* ---- the tract in three charsets ----------------------------------------------- */
 
 static void test_tract(void) {
-  write_bytes("tract.txt", TRACT, strlen(TRACT));
+  write_text("tract.txt", DOC_TRACT);
   python("mkoffice.py", "html tract.txt utf8.html --title 'Gr\u00e8ve du 5 d\u00e9cembre' "
                         "--author 'Union locale'");
   python("mkoffice.py", "html tract.txt cp1252.html --charset windows-1252 --title 'Gr\u00e8ve'");
   python("mkoffice.py", "html tract.txt none.html --charset none");
   vg_extracted x = {0};
   CHECK_INT(html_file("utf8.html", &x), 0);
-  CHECK_STR(x.text.data, EXPECTED);
+  CHECK_STR(x.text.data, DOC_TRACT_TEXT);
   CHECK_STR(meta(&x, "title"), "Gr\u00e8ve du 5 d\u00e9cembre");
   CHECK_STR(meta(&x, "author"), "Union locale");
   CHECK_STR(meta(&x, "lang"), "fr");
@@ -183,53 +62,58 @@ static void test_tract(void) {
   CHECK(p && !vg_text_valid((const char *)p, n) && memmem(p, n, "&#8239;", 7));
   free(p);
   CHECK_INT(html_file("cp1252.html", &x), 0);
-  CHECK_STR(x.text.data, EXPECTED);
+  CHECK_STR(x.text.data, DOC_TRACT_TEXT);
   CHECK_STR(meta(&x, "title"), "Gr\u00e8ve");
   /* UTF-8 bytes, no charset declared */
   CHECK_INT(html_file("none.html", &x), 0);
-  CHECK_STR(x.text.data, EXPECTED);
+  CHECK_STR(x.text.data, DOC_TRACT_TEXT);
   vg_extracted_free(&x);
 }
 
 /* ---- charsets ---------------------------------------------------------------- */
 
 static void test_charsets(void) {
+  static const char U16[] = "\xff\xfe<\0p\0>\0\xe9\0t\0\xe9\0 \0\x2f\x20!\0<\0/\0p\0>\0";
+  static const struct {
+    const char *page;
+    size_t n; /* 0: strlen(page) */
+    const char *want;
+  } CASES[] = {
+      /* nothing declared, not UTF-8: Windows-1252 (0x80 is the euro, 0x9C oe) */
+      {"<html><body><p>\x80 \x9cuvre \xe9t\xe9 \x93guillemets\x94</p></body></html>", 0,
+       "\u20ac \u0153uvre \u00e9t\u00e9 \u201cguillemets\u201d"},
+      /* ISO-8859-1 declared: read as Windows-1252, as browsers do */
+      {"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+       "charset=iso-8859-1\"></head><body><p>\x80 caf\xe9</p></body></html>", 0,
+       "\u20ac caf\u00e9"},
+      /* declared Windows-1252 but bytes that are valid UTF-8: the declaration wins */
+      {"<html><head><meta charset=windows-1252></head><body><p>caf\xc3\xa9</p></body></html>", 0,
+       "caf\u00c3\u00a9"},
+      /* declared UTF-8 with a bad byte: U+FFFD */
+      {"<html><head><meta charset=\"UTF-8\"></head><body><p>caf\xe9 \xc3\xa9t\xc3\xa9</p></body>"
+       "</html>", 0, "caf\ufffd \u00e9t\u00e9"},
+      /* a charset libxml2 decodes itself */
+      {"<html><head><meta charset=\"iso-8859-15\"></head><body><p>\xa4 \xbd</p></body></html>", 0,
+       "\u20ac \u0153"},
+      /* an unknown charset: as if none was declared */
+      {"<html><head><meta charset=\"klingon\"></head><body><p>\xe9t\xe9</p></body></html>", 0,
+       "\u00e9t\u00e9"},
+      /* a meta inside a comment does not count */
+      {"<html><head><!-- <meta charset=\"utf-8\"> --></head><body><p>\xe9t\xe9</p></body></html>",
+       0, "\u00e9t\u00e9"},
+      /* a BOM wins over the declaration: UTF-16LE, UTF-8 */
+      {U16, sizeof U16 - 1, "\u00e9t\u00e9 \u202f!"},
+      {"\xef\xbb\xbf<html><head><meta charset=windows-1252></head><body><p>\xc3\xa9t\xc3\xa9</p>"
+       "</body></html>", 0, "\u00e9t\u00e9"},
+  };
   vg_extracted x = {0};
-  /* nothing declared, not UTF-8: Windows-1252 (0x80 is the euro, 0x9C oe) */
-  CHECK_INT(html("<html><body><p>\x80 \x9cuvre \xe9t\xe9 \x93guillemets\x94</p></body></html>", &x),
-            0);
-  CHECK_STR(x.text.data, "\u20ac \u0153uvre \u00e9t\u00e9 \u201cguillemets\u201d");
-  /* ISO-8859-1 declared: read as Windows-1252, as browsers do */
-  CHECK_INT(html("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
-                 "charset=iso-8859-1\"></head><body><p>\x80 caf\xe9</p></body></html>", &x), 0);
-  CHECK_STR(x.text.data, "\u20ac caf\u00e9");
-  /* declared Windows-1252 but bytes that are valid UTF-8: the declaration wins */
-  CHECK_INT(html("<html><head><meta charset=windows-1252></head><body><p>caf\xc3\xa9</p></body>"
-                 "</html>", &x), 0);
-  CHECK_STR(x.text.data, "caf\u00c3\u00a9");
-  /* declared UTF-8 with a bad byte: U+FFFD */
-  CHECK_INT(html("<html><head><meta charset=\"UTF-8\"></head><body><p>caf\xe9 \xc3\xa9t\xc3\xa9"
-                 "</p></body></html>", &x), 0);
-  CHECK_STR(x.text.data, "caf\ufffd \u00e9t\u00e9");
-  /* a charset libxml2 decodes itself */
-  CHECK_INT(html("<html><head><meta charset=\"iso-8859-15\"></head><body><p>\xa4 \xbd</p></body>"
-                 "</html>", &x), 0);
-  CHECK_STR(x.text.data, "\u20ac \u0153");
-  /* an unknown charset: as if none was declared */
-  CHECK_INT(html("<html><head><meta charset=\"klingon\"></head><body><p>\xe9t\xe9</p></body>"
-                 "</html>", &x), 0);
-  CHECK_STR(x.text.data, "\u00e9t\u00e9");
-  /* a meta inside a comment does not count */
-  CHECK_INT(html("<html><head><!-- <meta charset=\"utf-8\"> --></head><body><p>\xe9t\xe9</p>"
-                 "</body></html>", &x), 0);
-  CHECK_STR(x.text.data, "\u00e9t\u00e9");
-  /* a BOM wins over the declaration: UTF-16LE */
-  static const char u16[] = "\xff\xfe<\0p\0>\0\xe9\0t\0\xe9\0 \0\x2f\x20!\0<\0/\0p\0>\0";
-  CHECK_INT(html_n(u16, sizeof u16 - 1, &x), 0);
-  CHECK_STR(x.text.data, "\u00e9t\u00e9 \u202f!");
-  CHECK_INT(html("\xef\xbb\xbf<html><head><meta charset=windows-1252></head><body><p>\xc3\xa9t"
-                 "\xc3\xa9</p></body></html>", &x), 0);
-  CHECK_STR(x.text.data, "\u00e9t\u00e9");
+  for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
+    int r = html_n(CASES[i].page, CASES[i].n, &x);
+    if (r != 0 || !x.text.data || strcmp(x.text.data, CASES[i].want) != 0)
+      fprintf(stderr, "charset case %zu:\n", i);
+    CHECK_INT(r, 0);
+    CHECK_STR(x.text.data, CASES[i].want);
+  }
   vg_extracted_free(&x);
 }
 
@@ -371,7 +255,7 @@ static void *worker(void *arg) {
   vg_extracted x = {0};
   j->ok = 1;
   for (int i = 0; i < 30; i++) {
-    if (vg_extract_html(j->p, j->n, &l, &x) != 0 || !x.text.data || strcmp(x.text.data, EXPECTED))
+    if (vg_extract_html(j->p, j->n, &l, &x) != 0 || !x.text.data || strcmp(x.text.data, DOC_TRACT_TEXT))
       j->ok = 0;
   }
   vg_extracted_free(&x);
@@ -396,32 +280,14 @@ static void test_threads(void) {
 
 /* ---- main ----------------------------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
 int main(void) {
-  const char *base = getenv("VIGIE_TEST_TMP");
-  if (!base || !*base) base = "/tmp";
-  char cmd[4200];
-  snprintf(cmd, sizeof cmd, "mkdir -p '%s'", base);
-  if (system(cmd) != 0) return 1;
-  snprintf(tmp, sizeof tmp, "%s/html-XXXXXX", base);
-  if (!mkdtemp(tmp)) return 1;
-  snprintf(formats, sizeof formats, "%s", __FILE__);
-  char *slash = strrchr(formats, '/');
-  if (slash) *slash = '\0';
-  slash = strrchr(formats, '/');
-  if (slash) snprintf(slash, sizeof formats - (size_t)(slash - formats), "/formats");
+  if (scratch_enter("html")) return 1;
   RUN(test_tract);
   RUN(test_charsets);
   RUN(test_content);
   RUN(test_layout);
   RUN(test_hostile);
   RUN(test_threads);
-  nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  scratch_leave();
   return DONE();
 }

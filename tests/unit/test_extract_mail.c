@@ -1,20 +1,15 @@
 /*
  * test_extract_mail.c: unit tests of the e-mail extractor
- * (engine/extract_mail.c). Fixtures are made at run time in a fresh
- * directory (mkdtemp under $VIGIE_TEST_TMP, else /tmp): messages and
- * mailboxes by tests/formats/mkmail.py (Python's email package, found from
- * this file's path), the odd and hostile ones written here byte by byte.
+ * (engine/extract_mail.c). Fixtures are made at run time in the scratch
+ * directory of extract_fixtures.h (which also gives the checks): messages
+ * and mailboxes by tests/formats/mkmail.py (Python's email package), the
+ * odd and hostile ones written here byte by byte.
  */
 #define _GNU_SOURCE /* memmem */
-#include <ftw.h>
-#include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
@@ -26,12 +21,9 @@
 #endif
 
 #include "extract.h"
+#include "extract_fixtures.h"
 #include "harness.h"
 #include "text.h"
-
-static char tmp_root[4096];
-static char old_cwd[4096];
-static char mkmail[PATH_MAX + 32];
 
 /* A tract as corpus/tracts has them: a title in capitals, paragraphs on one
  * line, a list, French typography (U+202F, U+00A0, ’, …, œ, « »), an emoji. */
@@ -56,75 +48,8 @@ static const char TRACT_LATIN1[] =
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void write_file(const char *path, const void *data, size_t len) {
-  FILE *f = fopen(path, "wb");
-  CHECK(f != NULL);
-  if (!f) return;
-  if (len) CHECK(fwrite(data, 1, len, f) == len);
-  fclose(f);
-}
-
-static void write_text(const char *path, const char *s) { write_file(path, s, strlen(s)); }
-
-/* The whole file, owned; *len its size. */
-static unsigned char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  *len = 0;
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  unsigned char *p = malloc((size_t)n + 1);
-  if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-    free(p);
-    p = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return p;
-}
-
-/* Runs mkmail.py with the arguments (shell words); 0 when it worked. */
-static int run_mkmail(const char *fmt, ...) {
-  char args[4096], cmd[sizeof mkmail + sizeof args + 16];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(args, sizeof args, fmt, ap);
-  va_end(ap);
-  snprintf(cmd, sizeof cmd, "python3 '%s' %s", mkmail, args);
-  int rc = system(cmd);
-  CHECK(rc == 0);
-  return rc;
-}
-
-static vg_extract_limits limits(void) {
-  vg_extract_limits l;
-  vg_extract_default_limits(&l, 64 << 20);
-  return l;
-}
-
-/* Extracts the file at path with the extractor of format f. */
-static int extract_file(vg_format f, const char *path, const vg_extract_limits *l,
-                        vg_extracted *x) {
-  size_t n;
-  unsigned char *p = slurp(path, &n);
-  CHECK(p != NULL);
-  int rc = p ? vg_extract(f, p, n, l, x) : -1;
-  free(p);
-  return rc;
-}
-
 static int extract_str(vg_format f, const char *s, const vg_extract_limits *l, vg_extracted *x) {
   return vg_extract(f, (const unsigned char *)s, strlen(s), l, x);
-}
-
-static const char *meta(const vg_extracted *x, const char *key) {
-  for (size_t i = 0; i < x->meta.len;) {
-    const char *k = x->meta.data + i, *v = k + strlen(k) + 1;
-    if (!strcmp(k, key)) return v;
-    i = (size_t)(v - x->meta.data) + strlen(v) + 1;
-  }
-  return NULL;
 }
 
 /* Part i (0-based): 1 with its name, bytes and size. */
@@ -137,21 +62,6 @@ static int part(const vg_extracted *x, size_t i, const char **name, const unsign
 }
 
 static const char *text(const vg_extracted *x) { return x->text.data ? x->text.data : ""; }
-
-/* The text conventions of extract.h. */
-static void check_conventions(const vg_extracted *x) {
-  const char *s = text(x);
-  size_t n = x->text.len;
-  CHECK(vg_text_valid(s, n));
-  CHECK(strlen(s) == n);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    CHECK(c >= 0x20 || c == '\t' || c == '\n' || c == '\f');
-    CHECK(c != 0x7f);
-  }
-  CHECK(!strstr(s, "\n\n\n"));
-  CHECK(n == 0 || (s[0] != '\n' && s[n - 1] == '\n' && (n < 2 || s[n - 2] != '\n')));
-}
 
 static int file_equals(const char *path, const unsigned char *data, size_t size) {
   size_t n;
@@ -166,16 +76,16 @@ static int file_equals(const char *path, const unsigned char *data, size_t size)
 static void test_body_encodings(void) {
   write_text("tract.txt", TRACT);
   write_text("latin1.txt", TRACT_LATIN1);
-  run_mkmail("eml tract.txt qp.eml --cte quoted-printable");
-  run_mkmail("eml latin1.txt l1.eml --charset iso-8859-1 --cte base64");
-  run_mkmail("eml tract.txt 8bit.eml --cte 8bit");
-  run_mkmail("eml tract.txt crlf.eml --cte 8bit --crlf");
-  run_mkmail("eml tract.txt b64.eml --cte base64");
+  python("mkmail.py", "eml tract.txt qp.eml --cte quoted-printable");
+  python("mkmail.py", "eml latin1.txt l1.eml --charset iso-8859-1 --cte base64");
+  python("mkmail.py", "eml tract.txt 8bit.eml --cte 8bit");
+  python("mkmail.py", "eml tract.txt crlf.eml --cte 8bit --crlf");
+  python("mkmail.py", "eml tract.txt b64.eml --cte base64");
   static const struct {
     const char *file, *want;
   } CASES[] = {{"qp.eml", TRACT}, {"l1.eml", TRACT_LATIN1}, {"8bit.eml", TRACT},
                {"crlf.eml", TRACT}, {"b64.eml", TRACT}};
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
     vg_extracted x = {0};
     size_t n;
@@ -186,13 +96,13 @@ static void test_body_encodings(void) {
     CHECK_STR(text(&x), CASES[i].want);
     CHECK_STR(x.warning, "");
     CHECK_INT(x.nparts, 0);
-    check_conventions(&x);
+    check_conventions(&x, 1);
     vg_extracted_free(&x);
   }
 }
 
 static void test_metadata(void) {
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   CHECK_INT(extract_file(VG_FORMAT_EML, "qp.eml", &l, &x), 0);
   CHECK_STR(meta(&x, "subject"), "Tract : la géolocalisation des salariés, ça suffit !");
@@ -224,8 +134,9 @@ static void test_attachments(void) {
   for (size_t i = 0; i < sizeof bin; i++) bin[i] = (unsigned char)(i * 7 + 3);
   write_file("annexe – géolocalisation.pdf", bin, sizeof bin);
   write_text("notes.txt", "Notes de réunion\r\nligne 2 ✓\n\x01 fin");
-  run_mkmail("eml tract.txt att.eml --attach 'annexe – géolocalisation.pdf' --attach notes.txt");
-  vg_extract_limits l = limits();
+  python("mkmail.py",
+         "eml tract.txt att.eml --attach 'annexe – géolocalisation.pdf' --attach notes.txt");
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   CHECK_INT(extract_file(VG_FORMAT_EML, "att.eml", &l, &x), 0);
   CHECK_STR(text(&x), TRACT);
@@ -243,8 +154,8 @@ static void test_attachments(void) {
 }
 
 static void test_rfc822_attachment(void) {
-  run_mkmail("eml tract.txt fw.eml --attach 8bit.eml --subject 'Fwd: tract'");
-  vg_extract_limits l = limits();
+  python("mkmail.py", "eml tract.txt fw.eml --attach 8bit.eml --subject 'Fwd: tract'");
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0}, y = {0};
   CHECK_INT(extract_file(VG_FORMAT_EML, "fw.eml", &l, &x), 0);
   CHECK_STR(meta(&x, "subject"), "Fwd: tract");
@@ -264,7 +175,7 @@ static void test_rfc822_attachment(void) {
 }
 
 static void test_only_attachments(void) {
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   CHECK_INT(extract_str(VG_FORMAT_EML,
                         "From: a@vigie.example\nSubject: pj\nMIME-Version: 1.0\n"
@@ -301,7 +212,7 @@ static void test_only_attachments(void) {
 }
 
 static void test_alternative_and_signed(void) {
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   CHECK_INT(extract_str(VG_FORMAT_EML,
                         "From: a@vigie.example\nSubject: alt\nMIME-Version: 1.0\n"
@@ -335,15 +246,15 @@ static void test_alternative_and_signed(void) {
 }
 
 static void test_html_only(void) {
-  run_mkmail("eml tract.txt html.eml --html-only");
-  vg_extract_limits l = limits();
+  python("mkmail.py", "eml tract.txt html.eml --html-only");
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   /* loose until extract_html.c lands: vg_extract_html is called, and
    * either its text is the body or its failure is a warning */
   CHECK_INT(extract_file(VG_FORMAT_EML, "html.eml", &l, &x), 0);
   CHECK(strstr(text(&x), "GÉOLOCALISATION") || strstr(x.warning, "HTML"));
   CHECK_STR(meta(&x, "message_id"), "html@vigie.example");
-  check_conventions(&x);
+  check_conventions(&x, 1);
   /* the part's charset wins over the one the page declares: the HTML goes
    * to vg_extract_html in UTF-8 after a BOM */
   CHECK_INT(extract_str(VG_FORMAT_EML,
@@ -359,7 +270,7 @@ static void test_html_only(void) {
 }
 
 static void test_flowed(void) {
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   CHECK_INT(extract_str(VG_FORMAT_EML,
                         "From: a@vigie.example\nSubject: flowed\n"
@@ -390,7 +301,7 @@ static void test_flowed(void) {
 }
 
 static void test_charsets_and_controls(void) {
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   static const struct {
     const char *msg, *want;
@@ -421,7 +332,7 @@ static void test_charsets_and_controls(void) {
     size_t n = strlen(msg);
     CHECK_INT(vg_extract_eml((const unsigned char *)msg, n, &l, &x), 0);
     CHECK_STR(text(&x), CASES[i].want);
-    check_conventions(&x);
+    check_conventions(&x, 1);
   }
   static const unsigned char NUL_BODY[] = "From: a@vigie.example\nSubject: nul\n\nun\0deux\n";
   CHECK_INT(vg_extract_eml(NUL_BODY, sizeof NUL_BODY - 1, &l, &x), 0);
@@ -430,7 +341,7 @@ static void test_charsets_and_controls(void) {
 }
 
 static void test_encrypted(void) {
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   CHECK_INT(extract_str(VG_FORMAT_EML,
                         "From: a@vigie.example\nSubject: chiffr\xC3\xA9\nMIME-Version: 1.0\n"
@@ -472,15 +383,15 @@ static void test_encrypted(void) {
 static void test_mbox(void) {
   write_text("m1.txt", "Premier message.\n\nFrom here the line starts with From.\n"
                        ">From quoted already.\nFin.\n");
-  run_mkmail("eml m1.txt m1.eml --cte 8bit --subject 'Message un'");
-  run_mkmail("eml tract.txt m2.eml --subject 'Message deux' --attach notes.txt");
-  run_mkmail("eml tract.txt m3.eml --cte base64 --crlf --subject 'Message trois'");
-  run_mkmail("mbox box.mbox m1.eml m2.eml m3.eml");
+  python("mkmail.py", "eml m1.txt m1.eml --cte 8bit --subject 'Message un'");
+  python("mkmail.py", "eml tract.txt m2.eml --subject 'Message deux' --attach notes.txt");
+  python("mkmail.py", "eml tract.txt m3.eml --cte base64 --crlf --subject 'Message trois'");
+  python("mkmail.py", "mbox box.mbox m1.eml m2.eml m3.eml");
   size_t n;
   unsigned char *p = slurp("box.mbox", &n);
   CHECK(p && memmem(p, n, "\n>From here", 11)); /* quoted in the mailbox */
   CHECK_INT(vg_format_sniff(p, n), VG_FORMAT_MBOX);
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0}, y = {0};
   CHECK_INT(vg_extract_mbox(p, n, &l, &x), 0);
   CHECK_STR(text(&x), "");
@@ -511,7 +422,7 @@ static void test_mbox(void) {
   CHECK_INT(x.nparts, 2);
   CHECK(strstr(x.warning, "more than 2 parts") != NULL);
   /* max_seconds, over before the first message */
-  l = limits();
+  l = limits(64 << 20);
   l.max_seconds = 1e-9;
   CHECK_INT(vg_extract_mbox(p, n, &l, &x), -1);
   CHECK_STR(x.skip, "timeout");
@@ -524,7 +435,7 @@ static void test_mbox(void) {
 }
 
 static void test_mbox_odd(void) {
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   const char *name;
   const unsigned char *data;
@@ -566,13 +477,13 @@ static int hostile(const char *what, vg_format f, const char *s, size_t n,
   double most = RUNNING_ON_VALGRIND ? 60 : 3;
   if (dt > most) fprintf(stderr, "%s: %.2f s\n", what, dt);
   CHECK(dt < most);
-  if (rc == 0) check_conventions(x);
+  if (rc == 0) check_conventions(x, 1);
   else CHECK(x->skip && x->reason[0]);
   return rc;
 }
 
 static void test_hostile(void) {
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   vg_buf b = {0};
   static const char HDR[] = "From: a@vigie.example\nSubject: hostile\nMIME-Version: 1.0\n";
@@ -604,7 +515,7 @@ static void test_hostile(void) {
   size_t size;
   CHECK(part(&x, 99, &name, &data, &size));
   CHECK_STR(name, "a-100.bin");
-  l = limits();
+  l = limits(64 << 20);
 
   /* a boundary that never closes */
   vg_buf_reset(&b);
@@ -642,7 +553,7 @@ static void test_hostile(void) {
   CHECK_INT(hostile("1 MB of headers, 8 MB", VG_FORMAT_EML, b.data, b.len, &l, &x), -1);
   CHECK_STR(x.skip, "too_large");
   CHECK_INT(x.damaged, 0);
-  l = limits();
+  l = limits(64 << 20);
 
   /* garbage bytes, an empty file, a body without headers */
   vg_buf_reset(&b);
@@ -678,7 +589,7 @@ static void test_hostile(void) {
   CHECK_INT(hostile("text cut", VG_FORMAT_EML, CUT, sizeof CUT - 1, &l, &x), 0);
   CHECK_STR(text(&x), "ligne un\nligne deux\n");
   CHECK(strstr(x.warning, "max-doc-bytes") != NULL);
-  l = limits();
+  l = limits(64 << 20);
   vg_buf_free(&b);
   vg_extracted_free(&x);
 }
@@ -693,7 +604,7 @@ typedef struct job {
 
 static void *thread_main(void *arg) {
   job *j = arg;
-  vg_extract_limits l = limits();
+  vg_extract_limits l = limits(64 << 20);
   vg_extracted x = {0};
   j->ok = 1;
   for (int i = 0; i < 20; i++) {
@@ -721,31 +632,8 @@ static void test_threads(void) {
 
 /* ---- main ----------------------------------------------------------------------- */
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f) {
-  (void)st;
-  (void)flag;
-  (void)f;
-  return remove(p);
-}
-
 int main(void) {
-  /* tests/unit/test_extract_mail.c -> tests/formats/mkmail.py */
-  char src[PATH_MAX];
-  if (!realpath(__FILE__, src)) {
-    perror("test_extract_mail: " __FILE__);
-    return 1;
-  }
-  *strrchr(src, '/') = '\0';
-  *strrchr(src, '/') = '\0';
-  snprintf(mkmail, sizeof mkmail, "%s/formats/mkmail.py", src);
-  const char *base = getenv("VIGIE_TEST_TMP");
-  if (!base || !*base) base = "/tmp";
-  mkdir(base, 0755);
-  snprintf(tmp_root, sizeof tmp_root, "%s/vigie-mail-XXXXXX", base);
-  if (!mkdtemp(tmp_root) || !getcwd(old_cwd, sizeof old_cwd) || chdir(tmp_root) != 0) {
-    perror("test_extract_mail: temporary directory");
-    return 1;
-  }
+  if (scratch_enter("mail")) return 1;
   RUN(test_body_encodings);
   RUN(test_metadata);
   RUN(test_attachments);
@@ -760,7 +648,6 @@ int main(void) {
   RUN(test_mbox_odd);
   RUN(test_hostile);
   RUN(test_threads);
-  if (chdir(old_cwd) == 0 && !getenv("VIGIE_TEST_KEEP"))
-    nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  scratch_leave();
   return DONE();
 }

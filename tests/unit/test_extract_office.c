@@ -3,205 +3,61 @@
  * (engine/extract_office.c, with engine/extract_xml.c). Fixtures are made
  * at run time in a fresh directory under $VIGIE_TEST_TMP by the generators
  * next to these tests (tests/formats/mkoffice.py for documents as a word
- * processor writes them, tests/formats/hostile_xml.py for hostile ones),
- * found from this file's path; the directory is removed at the end.
+ * processor writes them, tests/formats/hostile_xml.py for hostile ones);
+ * the tract and the text it must give, the scratch directory and the
+ * checks are those of extract_fixtures.h.
  */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include "extract.h"
+#include "extract_fixtures.h"
 #include "harness.h"
-#include "text.h"
 #include "util.h"
-
-static char tmp[4096];
-static char formats[4096]; /* tests/formats */
-
-/* The tract (TXT, as corpus/tracts has them) and the text every format
- * must give for it: list markers as "- ", a table cell per line. */
-static const char TRACT[] =
-    "5 D\u00c9CEMBRE\u202f: TOUS EN GR\u00c8VE\n"
-    "\n"
-    "Le gouvernement veut un \u00ab\u00a0syst\u00e8me universel par points\u00a0\u00bb. "
-    "L\u2019\u00e9tat des finances publiques d\u00e9cidera.\n"
-    "Personne ne pourra savoir quelle pension il touchera\u202f: 1\u202f000\u00a0\u20ac\u202f? "
-    "\U0001F621\n"
-    "\n"
-    "Ce que nous perdrions\u202f:\n"
-    "\n"
-    "- le calcul sur les 25 meilleures ann\u00e9es\n"
-    "- les d\u00e9parts anticip\u00e9s des m\u00e9tiers p\u00e9nibles\u202f: aides-soignantes, "
-    "\u00e9goutiers\u2026\n"
-    "- la garantie d\u2019un taux connu \u00e0 l\u2019avance\n"
-    "\n"
-    "\u2022 Dans le priv\u00e9, aucun pr\u00e9avis n\u2019est n\u00e9cessaire.\n"
-    "\u2022 Dans la fonction publique, le pr\u00e9avis est d\u00e9pos\u00e9 par les "
-    "f\u00e9d\u00e9rations.\n"
-    "\n"
-    "Lieu\tHeure\n"
-    "Place de la Lib\u00e9ration\t10\u00a0h\u00a030\n"
-    "\n"
-    "Ils comptent sur notre r\u00e9signation. Comptons sur nos forces\u202f: \u0153uvrons "
-    "ensemble\u202f!\n";
-
-static const char EXPECTED[] =
-    "5 D\u00c9CEMBRE\u202f: TOUS EN GR\u00c8VE\n"
-    "\n"
-    "Le gouvernement veut un \u00ab\u00a0syst\u00e8me universel par points\u00a0\u00bb. "
-    "L\u2019\u00e9tat des finances publiques d\u00e9cidera.\n"
-    "Personne ne pourra savoir quelle pension il touchera\u202f: 1\u202f000\u00a0\u20ac\u202f? "
-    "\U0001F621\n"
-    "\n"
-    "Ce que nous perdrions\u202f:\n"
-    "\n"
-    "- le calcul sur les 25 meilleures ann\u00e9es\n"
-    "- les d\u00e9parts anticip\u00e9s des m\u00e9tiers p\u00e9nibles\u202f: aides-soignantes, "
-    "\u00e9goutiers\u2026\n"
-    "- la garantie d\u2019un taux connu \u00e0 l\u2019avance\n"
-    "\n"
-    "- Dans le priv\u00e9, aucun pr\u00e9avis n\u2019est n\u00e9cessaire.\n"
-    "- Dans la fonction publique, le pr\u00e9avis est d\u00e9pos\u00e9 par les "
-    "f\u00e9d\u00e9rations.\n"
-    "\n"
-    "Lieu\n"
-    "Heure\n"
-    "Place de la Lib\u00e9ration\n"
-    "10\u00a0h\u00a030\n"
-    "\n"
-    "Ils comptent sur notre r\u00e9signation. Comptons sur nos forces\u202f: \u0153uvrons "
-    "ensemble\u202f!";
-
-/* ---- helpers --------------------------------------------------------------- */
-
-static void write_text(const char *name, const char *s) {
-  char path[8192];
-  snprintf(path, sizeof path, "%s/%s", tmp, name);
-  FILE *f = fopen(path, "wb");
-  CHECK(f != NULL);
-  if (!f) return;
-  CHECK(fwrite(s, 1, strlen(s), f) == strlen(s));
-  fclose(f);
-}
-
-/* The file tmp/name, owned; *n its size; NULL when missing. */
-static unsigned char *slurp(const char *name, size_t *n) {
-  char path[8192];
-  snprintf(path, sizeof path, "%s/%s", tmp, name);
-  FILE *f = fopen(path, "rb");
-  *n = 0;
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  unsigned char *p = malloc((size_t)len + 1);
-  if (p && fread(p, 1, (size_t)len, f) != (size_t)len) {
-    free(p);
-    p = NULL;
-  }
-  fclose(f);
-  *n = (size_t)len;
-  return p;
-}
-
-/* Runs python3 on tests/formats/SCRIPT with args (already quoted), in tmp. */
-static int python(const char *script, const char *args) {
-  char cmd[16384];
-  snprintf(cmd, sizeof cmd, "cd '%s' && python3 '%s/%s' %s", tmp, formats, script, args);
-  int r = system(cmd);
-  CHECK(r == 0);
-  return r;
-}
-
-/* Extracts tmp/name as format f with limits l (NULL: the defaults for
- * 64 MiB). Returns the extractor's result. */
-static int extract(vg_format f, const char *name, const vg_extract_limits *l, vg_extracted *x) {
-  vg_extract_limits def;
-  vg_extract_default_limits(&def, 64ULL << 20);
-  size_t n;
-  unsigned char *p = slurp(name, &n);
-  CHECK(p != NULL);
-  if (!p) return -2;
-  int r = vg_extract(f, p, n, l ? l : &def, x);
-  free(p);
-  return r;
-}
-
-/* The value of metadata key, or NULL. */
-static const char *meta(const vg_extracted *x, const char *key) {
-  for (size_t i = 0; i < x->meta.len;) {
-    const char *k = x->meta.data + i, *v = k + strlen(k) + 1;
-    if (!strcmp(k, key)) return v;
-    i = (size_t)(v - x->meta.data) + strlen(v) + 1;
-  }
-  return NULL;
-}
-
-/* The text conventions of extract.h. */
-static void check_conventions(const vg_extracted *x) {
-  const char *t = x->text.data ? x->text.data : "";
-  size_t n = x->text.len;
-  CHECK(vg_text_valid(t, n));
-  CHECK(strlen(t) == n); /* no NUL */
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)t[i];
-    CHECK(c >= 0x20 || c == '\t' || c == '\n' || c == '\f');
-  }
-  CHECK(strstr(t, "\n\n\n") == NULL);
-  CHECK(n == 0 || (t[0] != '\n' && t[n - 1] != '\n'));
-}
 
 /* ---- a tract --------------------------------------------------------------- */
 
-static void test_docx_tract(void) {
-  write_text("tract.txt", TRACT);
-  python("mkoffice.py", "docx tract.txt tract.docx --title 'Gr\u00e8ve du 5 d\u00e9cembre' "
-                        "--author 'Union locale'");
+/* Writes the tract as format ext ("docx", "odt") with a title and an
+ * author, and checks what comes out: the text, and the metadata with
+ * created and modified as the format gives them. */
+static void check_tract(vg_format f, const char *ext, const char *created, const char *modified) {
+  char file[32];
+  snprintf(file, sizeof file, "tract.%s", ext);
+  write_text("tract.txt", DOC_TRACT);
+  python("mkoffice.py", "%s tract.txt %s --title 'Gr\u00e8ve du 5 d\u00e9cembre' "
+                        "--author 'Union locale'", ext, file);
   size_t n;
-  unsigned char *p = slurp("tract.docx", &n);
-  CHECK(p && vg_format_sniff(p, n) == VG_FORMAT_DOCX);
+  unsigned char *p = slurp(file, &n);
+  CHECK(p && vg_format_sniff(p, n) == f);
   free(p);
   vg_extracted x = {0};
-  CHECK_INT(extract(VG_FORMAT_DOCX, "tract.docx", NULL, &x), 0);
-  CHECK_STR(x.text.data, EXPECTED);
-  check_conventions(&x);
+  CHECK_INT(extract_file(f, file, NULL, &x), 0);
+  CHECK_STR(x.text.data, DOC_TRACT_TEXT);
+  check_conventions(&x, 0);
   CHECK_STR(meta(&x, "title"), "Gr\u00e8ve du 5 d\u00e9cembre");
-  CHECK_STR(meta(&x, "author"), "Union locale");
-  CHECK_STR(meta(&x, "created"), "2019-11-20T09:30:00Z");
-  CHECK_STR(meta(&x, "modified"), "2019-11-21T18:05:00Z");
+  CHECK_STR(meta(&x, "author"), "Union locale"); /* ODT: meta:initial-creator, not dc:creator */
+  CHECK_STR(meta(&x, "created"), created);
+  CHECK_STR(meta(&x, "modified"), modified);
   CHECK_STR(meta(&x, "pages"), "1");
   CHECK(meta(&x, "subject") == NULL); /* empty in the file: not given */
   CHECK_STR(x.warning, "");
   vg_extracted_free(&x);
 }
 
+static void test_docx_tract(void) {
+  check_tract(VG_FORMAT_DOCX, "docx", "2019-11-20T09:30:00Z", "2019-11-21T18:05:00Z");
+}
+
+/* ODF dates carry no time zone. */
 static void test_odt_tract(void) {
-  write_text("tract.txt", TRACT);
-  python("mkoffice.py", "odt tract.txt tract.odt --title 'Gr\u00e8ve du 5 d\u00e9cembre' "
-                        "--author 'Union locale'");
-  size_t n;
-  unsigned char *p = slurp("tract.odt", &n);
-  CHECK(p && vg_format_sniff(p, n) == VG_FORMAT_ODT);
-  free(p);
-  vg_extracted x = {0};
-  CHECK_INT(extract(VG_FORMAT_ODT, "tract.odt", NULL, &x), 0);
-  CHECK_STR(x.text.data, EXPECTED);
-  check_conventions(&x);
-  CHECK_STR(meta(&x, "title"), "Gr\u00e8ve du 5 d\u00e9cembre");
-  CHECK_STR(meta(&x, "author"), "Union locale"); /* meta:initial-creator, not dc:creator */
-  CHECK_STR(meta(&x, "created"), "2019-11-20T09:30:00");
-  CHECK_STR(meta(&x, "modified"), "2019-11-21T18:05:00");
-  CHECK_STR(meta(&x, "pages"), "1");
-  vg_extracted_free(&x);
+  check_tract(VG_FORMAT_ODT, "odt", "2019-11-20T09:30:00", "2019-11-21T18:05:00");
 }
 
 /* The generator writes the same bytes every time. */
 static void test_reproducible(void) {
-  write_text("tract.txt", TRACT);
+  write_text("tract.txt", DOC_TRACT);
   python("mkoffice.py", "docx tract.txt r1.docx");
   python("mkoffice.py", "docx tract.txt r2.docx");
   python("mkoffice.py", "odt tract.txt r1.odt");
@@ -223,8 +79,22 @@ static void test_reproducible(void) {
 
 /* ---- layout rules ------------------------------------------------------------ */
 
+/* Writes body (the XML inside the document's body) as format ext ("docx",
+ * "odt") and checks that the text extracted is want. */
+static void check_layout(vg_format f, const char *ext, const char *body, const char *want) {
+  write_text("body.xml", body);
+  python("mkoffice.py", "%s-body body.xml layout.%s", ext, ext);
+  char file[32];
+  snprintf(file, sizeof file, "layout.%s", ext);
+  vg_extracted x = {0};
+  CHECK_INT(extract_file(f, file, NULL, &x), 0);
+  CHECK_STR(x.text.data, want);
+  check_conventions(&x, 0);
+  vg_extracted_free(&x);
+}
+
 static void test_docx_layout(void) {
-  write_text("body.xml",
+  check_layout(VG_FORMAT_DOCX, "docx",
     /* runs, deleted and inserted text, a tab */
     "<w:p><w:r><w:t xml:space=\"preserve\">  D\u00e9but </w:t></w:r><w:r><w:rPr><w:b/></w:rPr>"
     "<w:t>gras</w:t></w:r><w:del w:id=\"1\" w:author=\"X\"><w:r><w:delText>effac\u00e9</w:delText>"
@@ -272,29 +142,24 @@ static void test_docx_layout(void) {
     /* moved-away text, tab stops in w:pPr */
     "<w:p><w:r><w:t>Fin</w:t></w:r><w:moveFrom w:id=\"5\"><w:r><w:t>d\u00e9plac\u00e9</w:t></w:r>"
     "</w:moveFrom></w:p><w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"1000\"/></w:tabs></w:pPr>"
-    "<w:r><w:t>Apr\u00e8s les taquets</w:t></w:r></w:p>");
-  python("mkoffice.py", "docx-body body.xml layout.docx");
-  vg_extracted x = {0};
-  CHECK_INT(extract(VG_FORMAT_DOCX, "layout.docx", NULL, &x), 0);
-  CHECK_STR(x.text.data,
-            "D\u00e9but gras ajout\u00e9\ttab\n\n"
-            "lien et hyperlien\n\n"
-            "ligne 1\nligne 2\nligne 3\n\napr\u00e8s un blanc\n\n"
-            "- par le style\n- d\u00e9j\u00e0 marqu\u00e9\n\n"
-            "plus une puce\n\n"
-            "Titre num\u00e9rot\u00e9\n\n"
-            "- un\n\n- deux\n\n"
-            "\uf0b7 symbole et trait-d\u2019union\n\n"
-            "dans la zone\n\n"
-            "A1\nA1 suite\nimbriqu\u00e9e\n- puce en cellule\n\n"
-            "Fin\n\n"
-            "Apr\u00e8s les taquets");
-  check_conventions(&x);
-  vg_extracted_free(&x);
+    "<w:r><w:t>Apr\u00e8s les taquets</w:t></w:r></w:p>",
+    /* the text */
+    "D\u00e9but gras ajout\u00e9\ttab\n\n"
+    "lien et hyperlien\n\n"
+    "ligne 1\nligne 2\nligne 3\n\napr\u00e8s un blanc\n\n"
+    "- par le style\n- d\u00e9j\u00e0 marqu\u00e9\n\n"
+    "plus une puce\n\n"
+    "Titre num\u00e9rot\u00e9\n\n"
+    "- un\n\n- deux\n\n"
+    "\uf0b7 symbole et trait-d\u2019union\n\n"
+    "dans la zone\n\n"
+    "A1\nA1 suite\nimbriqu\u00e9e\n- puce en cellule\n\n"
+    "Fin\n\n"
+    "Apr\u00e8s les taquets");
 }
 
 static void test_odt_layout(void) {
-  write_text("body.xml",
+  check_layout(VG_FORMAT_ODT, "odt",
     "<text:h text:outline-level=\"1\"><text:number>1.</text:number>Titre   de\n  section</text:h>"
     /* collapsed white space, text:s, text:tab, text:line-break */
     "<text:p>  Espaces<text:s text:c=\"3\"/>multiples et<text:tab/>tab<text:line-break/>"
@@ -326,22 +191,17 @@ static void test_odt_layout(void) {
     "<text:p><draw:frame><draw:text-box><text:p>dans le cadre</text:p></draw:text-box></draw:frame>"
     "</text:p>"
     "<text:p>a<text:span> b </text:span> c</text:p><text:p>\u00a0</text:p>"
-    "<text:p>Fin<text:soft-page-break/> du texte</text:p>");
-  python("mkoffice.py", "odt-body body.xml layout.odt");
-  vg_extracted x = {0};
-  CHECK_INT(extract(VG_FORMAT_ODT, "layout.odt", NULL, &x), 0);
-  CHECK_STR(x.text.data,
-            "1. Titre de section\n\n"
-            "Espaces   multiples et\ttab\nnouvelle ligne\n\n"
-            "Note et commentaire.\n\n"
-            "En-t\u00eate de liste\n- premier\n- imbriqu\u00e9\n\u2022 d\u00e9j\u00e0 marqu\u00e9\n\n"
-            "A1\nA1 suite\nB1\n\n"
-            "Texte apr\u00e8s l\u2019image\n\n"
-            "dans le cadre\n\n"
-            "a b c\n\n"
-            "Fin du texte");
-  check_conventions(&x);
-  vg_extracted_free(&x);
+    "<text:p>Fin<text:soft-page-break/> du texte</text:p>",
+    /* the text */
+    "1. Titre de section\n\n"
+    "Espaces   multiples et\ttab\nnouvelle ligne\n\n"
+    "Note et commentaire.\n\n"
+    "En-t\u00eate de liste\n- premier\n- imbriqu\u00e9\n\u2022 d\u00e9j\u00e0 marqu\u00e9\n\n"
+    "A1\nA1 suite\nB1\n\n"
+    "Texte apr\u00e8s l\u2019image\n\n"
+    "dans le cadre\n\n"
+    "a b c\n\n"
+    "Fin du texte");
 }
 
 /* A document without text is a success with an empty text. */
@@ -349,22 +209,16 @@ static void test_empty(void) {
   write_text("empty.xml", "<w:p/><w:p><w:r><w:t xml:space=\"preserve\"> </w:t></w:r></w:p>");
   python("mkoffice.py", "docx-body empty.xml empty.docx");
   vg_extracted x = {0};
-  CHECK_INT(extract(VG_FORMAT_DOCX, "empty.docx", NULL, &x), 0);
+  CHECK_INT(extract_file(VG_FORMAT_DOCX, "empty.docx", NULL, &x), 0);
   CHECK_INT(x.text.len, 0);
   write_text("empty.xml", "");
   python("mkoffice.py", "odt-body empty.xml empty.odt");
-  CHECK_INT(extract(VG_FORMAT_ODT, "empty.odt", NULL, &x), 0);
+  CHECK_INT(extract_file(VG_FORMAT_ODT, "empty.odt", NULL, &x), 0);
   CHECK_INT(x.text.len, 0);
   vg_extracted_free(&x);
 }
 
 /* ---- hostile files and limits ------------------------------------------------- */
-
-static long max_rss_kb(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss;
-}
 
 static void test_hostile(void) {
   python("hostile_xml.py", ". > /dev/null");
@@ -393,7 +247,7 @@ static void test_hostile(void) {
     vg_extracted x = {0};
     long rss = max_rss_kb();
     double t0 = vg_now();
-    int r = extract(CASES[i].f, CASES[i].name, NULL, &x);
+    int r = extract_file(CASES[i].f, CASES[i].name, NULL, &x);
     double dt = vg_now() - t0;
     if (r != -1 || !x.skip || strcmp(x.skip, CASES[i].skip) != 0 ||
         strncmp(x.reason, CASES[i].reason, strlen(CASES[i].reason)) != 0)
@@ -412,12 +266,12 @@ static void test_hostile(void) {
 
 static void test_limits(void) {
   /* a member over max_bytes */
-  write_text("tract.txt", TRACT);
+  write_text("tract.txt", DOC_TRACT);
   python("mkoffice.py", "docx tract.txt tract.docx");
   vg_extract_limits l;
   vg_extract_default_limits(&l, 2000);
   vg_extracted x = {0};
-  CHECK_INT(extract(VG_FORMAT_DOCX, "tract.docx", &l, &x), -1);
+  CHECK_INT(extract_file(VG_FORMAT_DOCX, "tract.docx", &l, &x), -1);
   CHECK_STR(x.skip, "too_large");
   CHECK_INT(x.damaged, 0);
   CHECK_STR(x.reason, "DOCX: word/document.xml is over 2000 bytes");
@@ -430,12 +284,12 @@ static void test_limits(void) {
   vg_buf_free(&b);
   python("mkoffice.py", "odt-body spaces.xml spaces.odt");
   vg_extract_default_limits(&l, 50000);
-  CHECK_INT(extract(VG_FORMAT_ODT, "spaces.odt", &l, &x), -1);
+  CHECK_INT(extract_file(VG_FORMAT_ODT, "spaces.odt", &l, &x), -1);
   CHECK_STR(x.skip, "too_large");
   CHECK_STR(x.reason, "ODT: text over 50000 bytes");
   CHECK_INT(x.text.len, 0);
   vg_extract_default_limits(&l, 1 << 20);
-  CHECK_INT(extract(VG_FORMAT_ODT, "spaces.odt", &l, &x), 0);
+  CHECK_INT(extract_file(VG_FORMAT_ODT, "spaces.odt", &l, &x), 0);
   CHECK_INT(x.text.len, 200 * 1001 - 1000); /* the first run of spaces starts the line */
   /* a tree over max_memory: 100,000 empty paragraphs */
   vg_buf_reset(&b);
@@ -445,12 +299,12 @@ static void test_limits(void) {
   python("mkoffice.py", "docx-body many.xml many.docx");
   vg_extract_default_limits(&l, 64 << 20);
   l.max_memory = 8 << 20;
-  CHECK_INT(extract(VG_FORMAT_DOCX, "many.docx", &l, &x), -1);
+  CHECK_INT(extract_file(VG_FORMAT_DOCX, "many.docx", &l, &x), -1);
   CHECK_STR(x.skip, "too_large");
   CHECK_INT(x.damaged, 0);
   CHECK(!strncmp(x.reason, "DOCX: word/document.xml: its tree would take more than 8 MB", 59));
   l.max_memory = 256 << 20;
-  CHECK_INT(extract(VG_FORMAT_DOCX, "many.docx", &l, &x), 0);
+  CHECK_INT(extract_file(VG_FORMAT_DOCX, "many.docx", &l, &x), 0);
   CHECK_INT(x.text.len, 0);
   /* not a zip */
   static const unsigned char junk[] = "PK\3\4 this is not a zip at all";
@@ -464,26 +318,8 @@ static void test_limits(void) {
 
 /* ---- main ----------------------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
 int main(void) {
-  const char *base = getenv("VIGIE_TEST_TMP");
-  if (!base || !*base) base = "/tmp";
-  char cmd[4200];
-  snprintf(cmd, sizeof cmd, "mkdir -p '%s'", base);
-  if (system(cmd) != 0) return 1;
-  snprintf(tmp, sizeof tmp, "%s/office-XXXXXX", base);
-  if (!mkdtemp(tmp)) return 1;
-  snprintf(formats, sizeof formats, "%s", __FILE__);
-  char *slash = strrchr(formats, '/');
-  if (slash) *slash = '\0'; /* tests/unit */
-  slash = strrchr(formats, '/');
-  if (slash) snprintf(slash, sizeof formats - (size_t)(slash - formats), "/formats");
+  if (scratch_enter("office")) return 1;
   RUN(test_docx_tract);
   RUN(test_odt_tract);
   RUN(test_reproducible);
@@ -492,6 +328,6 @@ int main(void) {
   RUN(test_empty);
   RUN(test_hostile);
   RUN(test_limits);
-  nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  scratch_leave();
   return DONE();
 }

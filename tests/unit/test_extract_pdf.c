@@ -5,86 +5,38 @@
  * from tests/formats/mkpdf.c), an image-only page, the tract encrypted
  * with qpdf (a user password; an owner password only), the hostile files
  * of tests/formats/hostile_pdf.py, and small PDFs written here by hand
- * (layout and metadata cases). The source directory is $VIGIE_SOURCE_DIR,
- * else found from __FILE__.
+ * (layout and metadata cases). The scratch directory, the source directory
+ * and the checks are those of extract_fixtures.h.
  */
 #define _XOPEN_SOURCE 700
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "extract.h"
+#include "extract_fixtures.h"
 #include "harness.h"
 #include "text.h"
 
-static char tmp_root[4096];
-static char old_cwd[4096];
-static char src_dir[4096];
 static double slow = 1; /* time bounds are multiplied by this under valgrind */
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static int sh(const char *cmd) {
-  int r = system(cmd);
-  if (r != 0) fprintf(stderr, "command failed (%d): %s\n", r, cmd);
-  return r;
-}
-
-static void write_file(const char *path, const void *data, size_t len) {
-  FILE *f = fopen(path, "wb");
-  CHECK(f != NULL);
-  if (!f) return;
-  if (len) CHECK(fwrite(data, 1, len, f) == len);
-  fclose(f);
-}
-
-/* The whole file, owned; *len its size. NULL when it cannot be read. */
-static unsigned char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  *len = 0;
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  unsigned char *p = malloc((size_t)n + 1);
-  if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-    free(p);
-    p = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return p;
-}
-
-/* The value of metadata key k in x, or NULL. */
-static const char *meta(const vg_extracted *x, const char *k) {
-  for (size_t i = 0; i < x->meta.len;) {
-    const char *key = x->meta.data + i, *v = key + strlen(key) + 1;
-    if (!strcmp(key, k)) return v;
-    i = (size_t)(v - x->meta.data) + strlen(v) + 1;
-  }
-  return NULL;
-}
-
 static int has(const char *s, const char *sub) { return s && strstr(s, sub) != NULL; }
 
 /* Limits for the tests: the defaults for 64 MB documents, 64 MB of memory. */
-static vg_extract_limits limits(void) {
-  vg_extract_limits l;
-  vg_extract_default_limits(&l, 64u << 20);
+static vg_extract_limits pdf_limits(void) {
+  vg_extract_limits l = limits(64u << 20);
   l.max_memory = 64u << 20;
   return l;
 }
 
 /* Extracts file path into *x with l; returns the result, *secs the time. */
-static int extract_file(const char *path, const vg_extract_limits *l, vg_extracted *x,
-                        double *secs) {
+static int extract_pdf_file(const char *path, const vg_extract_limits *l, vg_extracted *x,
+                            double *secs) {
   size_t n;
   unsigned char *p = slurp(path, &n);
   CHECK(p != NULL);
@@ -95,23 +47,6 @@ static int extract_file(const char *path, const vg_extract_limits *l, vg_extract
   if (secs) *secs = vg_now() - t;
   free(p);
   return rc;
-}
-
-/* Checks the text conventions of extract.h on a successful result. */
-static void check_conventions(const vg_extracted *x) {
-  const char *s = x->text.data ? x->text.data : "";
-  size_t n = x->text.len;
-  CHECK(vg_text_valid(s, n));
-  CHECK(strlen(s) == n);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\f') {
-      CHECK(!"control character in the text");
-      break;
-    }
-  }
-  CHECK(!has(s, "\n\n\n"));
-  CHECK(n == 0 || (s[0] != '\n' && s[n - 1] != '\n'));
 }
 
 /* A one-page PDF drawing ops with /F1 (Helvetica, WinAnsi) and, when info
@@ -151,7 +86,7 @@ static char *mini_pdf(const char *ops, const char *info, size_t *len) {
 static int extract_mini(const char *ops, const char *info, vg_extracted *x) {
   size_t n;
   char *p = mini_pdf(ops, info, &n);
-  vg_extract_limits l = limits();
+  vg_extract_limits l = pdf_limits();
   int rc = vg_extract_pdf((const unsigned char *)p, n, &l, x);
   free(p);
   return rc;
@@ -204,14 +139,14 @@ static void show_diff(const char *got, const char *want) {
 
 static void test_tract_text_and_meta(void) {
   vg_extracted x = {0};
-  vg_extract_limits l = limits();
+  vg_extract_limits l = pdf_limits();
   double secs;
-  CHECK_INT(extract_file("tract.pdf", &l, &x, &secs), 0);
+  CHECK_INT(extract_pdf_file("tract.pdf", &l, &x, &secs), 0);
   char *want = tract_expected();
   CHECK_STR(x.text.data, want);
   if (x.text.data && strcmp(x.text.data, want)) show_diff(x.text.data, want);
   CHECK_STR(x.warning, "");
-  check_conventions(&x);
+  check_conventions(&x, 0);
   CHECK_STR(meta(&x, "title"), "Grève du 5 décembre");
   CHECK_STR(meta(&x, "author"), "Intersyndicale de la Haute-Lys");
   CHECK_STR(meta(&x, "creator"), "vigie_mkpdf");
@@ -229,7 +164,7 @@ static void test_tract_text_and_meta(void) {
 static void *read_tract(void *arg) {
   (void)arg;
   vg_extracted x = {0};
-  vg_extract_limits l = limits();
+  vg_extract_limits l = pdf_limits();
   size_t n;
   unsigned char *p = slurp("tract.pdf", &n);
   char *want = tract_expected();
@@ -253,23 +188,23 @@ static void test_threads(void) {
 
 static void test_limits(void) {
   vg_extracted x = {0};
-  vg_extract_limits l = limits();
+  vg_extract_limits l = pdf_limits();
   l.max_pages = 1;
-  CHECK_INT(extract_file("tract.pdf", &l, &x, NULL), 0);
+  CHECK_INT(extract_pdf_file("tract.pdf", &l, &x, NULL), 0);
   CHECK_STR(x.warning, "2 pages, only the first 1 read (limit)");
   CHECK(has(x.text.data, "TOUS EN GRÈVE") && !has(x.text.data, "\f") &&
         !has(x.text.data, "Deuxième page"));
   char *want = tract_expected();
   size_t page1 = (size_t)(strchr(want, '\f') - want) - 1; /* the text before "\n\f\n" */
   free(want);
-  l = limits();
+  l = pdf_limits();
   l.max_bytes = page1 / 2; /* page 1 is longer: cut after a whole line */
-  CHECK_INT(extract_file("tract.pdf", &l, &x, NULL), 0);
+  CHECK_INT(extract_pdf_file("tract.pdf", &l, &x, NULL), 0);
   CHECK(x.text.len <= page1 / 2 && x.text.len > 0);
   CHECK(has(x.warning, "text over --max-doc-bytes") && has(x.warning, "page 1 cut short"));
-  check_conventions(&x);
+  check_conventions(&x, 0);
   l.max_bytes = page1 + 10; /* page 1 fits, page 2 does not */
-  CHECK_INT(extract_file("tract.pdf", &l, &x, NULL), 0);
+  CHECK_INT(extract_pdf_file("tract.pdf", &l, &x, NULL), 0);
   CHECK(has(x.warning, "pages after 1 left out"));
   CHECK(!has(x.text.data, "\f"));
   vg_extracted_free(&x);
@@ -286,7 +221,7 @@ static void test_junk_before_header(void) {
   memcpy(q + sizeof JUNK - 1, p, n);
   CHECK(vg_format_sniff(q, n + sizeof JUNK - 1) == VG_FORMAT_PDF);
   vg_extracted x = {0};
-  vg_extract_limits l = limits();
+  vg_extract_limits l = pdf_limits();
   CHECK_INT(vg_extract_pdf(q, n + sizeof JUNK - 1, &l, &x), 0);
   char *want = tract_expected();
   CHECK_STR(x.text.data, want);
@@ -301,16 +236,16 @@ static void test_junk_before_header(void) {
  * letters a text file would have. */
 static void test_ligatures(void) {
   vg_extracted x = {0};
-  vg_extract_limits l = limits();
-  CHECK_INT(extract_file("lig.pdf", &l, &x, NULL), 0);
+  vg_extract_limits l = pdf_limits();
+  CHECK_INT(extract_pdf_file("lig.pdf", &l, &x, NULL), 0);
   CHECK_STR(x.text.data, "Une action efficace et flexible.");
   vg_extracted_free(&x);
 }
 
 static void test_image_only(void) {
   vg_extracted x = {0};
-  vg_extract_limits l = limits();
-  CHECK_INT(extract_file("image.pdf", &l, &x, NULL), -1);
+  vg_extract_limits l = pdf_limits();
+  CHECK_INT(extract_pdf_file("image.pdf", &l, &x, NULL), -1);
   CHECK_STR(x.skip, "no_text");
   CHECK_INT(x.damaged, 0);
   CHECK_STR(x.reason, "image-only PDF (no text layer, 1 page): scanned? not read");
@@ -327,12 +262,12 @@ static void test_encrypted(void) {
   CHECK(sh("qpdf --encrypt user owner 256 -- tract.pdf user.pdf") == 0);
   CHECK(sh("qpdf --encrypt '' owner 256 -- tract.pdf owner.pdf") == 0);
   vg_extracted x = {0};
-  vg_extract_limits l = limits();
-  CHECK_INT(extract_file("user.pdf", &l, &x, NULL), -1);
+  vg_extract_limits l = pdf_limits();
+  CHECK_INT(extract_pdf_file("user.pdf", &l, &x, NULL), -1);
   CHECK_STR(x.skip, "encrypted");
   CHECK_INT(x.damaged, 0);
   CHECK_STR(x.reason, "encrypted PDF (needs a password), not read");
-  CHECK_INT(extract_file("owner.pdf", &l, &x, NULL), 0); /* an owner password only: read */
+  CHECK_INT(extract_pdf_file("owner.pdf", &l, &x, NULL), 0); /* an owner password only: read */
   char *want = tract_expected();
   CHECK_STR(x.text.data, want);
   CHECK_STR(meta(&x, "title"), "Grève du 5 décembre");
@@ -367,7 +302,7 @@ static void test_reflow_rules(void) {
                          "2. un point numéroté\n"
                          "\n"
                          "Nouveau bloc, plus bas.");
-  check_conventions(&x);
+  check_conventions(&x, 0);
   /* an empty page: success, no text; pages counted by form feeds */
   CHECK_INT(extract_mini("", NULL, &x), 0);
   CHECK_STR(x.text.data ? x.text.data : "", "");
@@ -400,23 +335,17 @@ static void test_dates_and_strings(void) {
 
 /* ---- hostile files --------------------------------------------------------- */
 
-static long max_rss_kb(void) {
-  struct rusage u;
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
-}
-
 /* Extracts hostile/name with l: checks the time, the result's
  * well-formedness, and returns the result. */
 static int hostile(const char *name, const vg_extract_limits *l, vg_extracted *x, double max) {
   char path[256];
   snprintf(path, sizeof path, "hostile/%s", name);
   double secs;
-  int rc = extract_file(path, l, x, &secs);
+  int rc = extract_pdf_file(path, l, x, &secs);
   if (secs > max * slow) fprintf(stderr, "%s: %.2f s\n", name, secs);
   CHECK(secs < max * slow);
   if (rc == 0) {
-    check_conventions(x);
+    check_conventions(x, 0);
   } else {
     CHECK(x->skip != NULL);
     CHECK(x->reason[0] != '\0');
@@ -426,7 +355,7 @@ static int hostile(const char *name, const vg_extract_limits *l, vg_extracted *x
 
 static void test_hostile_files(void) {
   vg_extracted x = {0};
-  vg_extract_limits l = limits();
+  vg_extract_limits l = pdf_limits();
   /* MuPDF must print nothing: stderr goes to a file while they run */
   fflush(stderr);
   int saved = dup(2), fd = open("stderr.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -487,9 +416,9 @@ static void test_hostile_files(void) {
 
 static void test_memory_limit(void) {
   vg_extracted x = {0};
-  vg_extract_limits l = limits();
+  vg_extract_limits l = pdf_limits();
   l.max_memory = 64 * 1024; /* not even enough to open the tract */
-  CHECK_INT(extract_file("tract.pdf", &l, &x, NULL), -1);
+  CHECK_INT(extract_pdf_file("tract.pdf", &l, &x, NULL), -1);
   CHECK_STR(x.skip, "too_large");
   CHECK_INT(x.damaged, 0);
   CHECK(!strncmp(x.reason, "PDF needs more than 64 KB to read", 33));
@@ -498,7 +427,7 @@ static void test_memory_limit(void) {
 
 static void test_not_a_pdf(void) {
   vg_extracted x = {0};
-  vg_extract_limits l = limits();
+  vg_extract_limits l = pdf_limits();
   CHECK_INT(vg_extract_pdf((const unsigned char *)"", 0, &l, &x), -1);
   CHECK_STR(x.skip, "damaged");
   CHECK_INT(vg_extract_pdf((const unsigned char *)"%PDF-1.4\n", 9, &l, &x), -1);
@@ -527,37 +456,13 @@ static int make_fixtures(void) {
   if (sh(cmd)) return -1;
   snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 '%s' image image.pdf", mk);
   if (sh(cmd)) return -1;
-  snprintf(cmd, sizeof cmd, "python3 '%s/tests/formats/hostile_pdf.py' hostile", src_dir);
-  return sh(cmd) ? -1 : 0;
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f) {
-  (void)st;
-  (void)flag;
-  (void)f;
-  return remove(p);
+  return python("hostile_pdf.py", "hostile") ? -1 : 0;
 }
 
 int main(void) {
-  const char *s = getenv("VIGIE_SOURCE_DIR");
-  if (s && *s) {
-    snprintf(src_dir, sizeof src_dir, "%s", s);
-  } else { /* __FILE__ is .../tests/unit/test_extract_pdf.c */
-    snprintf(src_dir, sizeof src_dir, "%s", __FILE__);
-    char *cut = strstr(src_dir, "/tests/unit/");
-    if (cut) *cut = '\0';
-    else snprintf(src_dir, sizeof src_dir, "../..");
-  }
   const char *pre = getenv("LD_PRELOAD");
   if (pre && (strstr(pre, "vgpreload") || strstr(pre, "valgrind"))) slow = 40;
-  const char *base = getenv("VIGIE_TEST_TMP");
-  if (!base || !*base) base = "/tmp";
-  mkdir(base, 0755);
-  snprintf(tmp_root, sizeof tmp_root, "%s/vigie-pdf-XXXXXX", base);
-  if (!mkdtemp(tmp_root) || !getcwd(old_cwd, sizeof old_cwd) || chdir(tmp_root) != 0) {
-    perror("test_extract_pdf: temporary directory");
-    return 1;
-  }
+  if (scratch_enter("pdf")) return 1;
   if (make_fixtures()) {
     fprintf(stderr, "test_extract_pdf: cannot make the fixtures\n");
     return 1;
@@ -574,7 +479,6 @@ int main(void) {
   RUN(test_hostile_files);
   RUN(test_memory_limit);
   RUN(test_not_a_pdf);
-  if (chdir(old_cwd) == 0 && !getenv("VIGIE_TEST_KEEP"))
-    nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  scratch_leave();
   return DONE();
 }

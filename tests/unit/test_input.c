@@ -1,18 +1,18 @@
 /*
  * test_input.c: unit tests of the readers (engine/input.c). Every fixture is
- * made at run time in a fresh directory (mkdtemp under $VIGIE_TEST_TMP, else
- * /tmp), the tests chdir into it so ids are short ("t.zip!a.txt"), and the
- * directory is removed at the end. Archives are written with libarchive's
- * write API when exact names, types or times matter, and with the command
- * line tools (bsdtar, zip, gzip, xz, zstd, bzip2, 7z, cpio) to check the
- * files real tools make.
+ * made at run time in the scratch directory of extract_fixtures.h (mkdtemp
+ * under $VIGIE_TEST_TMP, else /tmp, removed at the end), which the tests
+ * work in so ids are short ("t.zip!a.txt"); files are written, read and
+ * run with its helpers too. Archives are written with libarchive's write
+ * API when exact names, types or times matter, and with the command line
+ * tools (bsdtar, zip, gzip, xz, zstd, bzip2, 7z, cpio) to check the files
+ * real tools make.
  */
 #define _XOPEN_SOURCE 700
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +20,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "extract_fixtures.h"
 #include "harness.h"
 #include "input.h"
 
 #define MiB (1024 * 1024)
-
-static char tmp_root[4096];
-static char old_cwd[4096];
 
 /* ---- fixtures ---------------------------------------------------------- */
 
@@ -38,34 +36,6 @@ typedef struct spec {
   const char *target;
   long long mtime;
 } spec;
-
-static void write_file(const char *path, const void *data, size_t len) {
-  FILE *f = fopen(path, "wb");
-  CHECK(f != NULL);
-  if (!f) return;
-  if (len) CHECK(fwrite(data, 1, len, f) == len);
-  fclose(f);
-}
-
-static void write_text(const char *path, const char *s) { write_file(path, s, strlen(s)); }
-
-/* The whole file, owned; *len its size. */
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  *len = 0;
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *p = malloc((size_t)n + 1);
-  if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-    free(p);
-    p = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return p;
-}
 
 /* Writes an archive with libarchive: format and filter by name ("zip",
  * "pax", "ustar", "cpio"...; filter NULL for none). */
@@ -95,12 +65,6 @@ static void write_archive(const char *path, const char *format, const char *filt
   }
   CHECK(archive_write_close(a) == ARCHIVE_OK);
   archive_write_free(a);
-}
-
-static int sh(const char *cmd) {
-  int r = system(cmd);
-  if (r != 0) fprintf(stderr, "command failed (%d): %s\n", r, cmd);
-  return r;
 }
 
 /* n bytes of deterministic, word-like text (compresses about 3 to 4 times,
@@ -882,21 +846,8 @@ static void test_sparse_and_offsets(void) {
 
 /* ---- main -------------------------------------------------------------- */
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f) {
-  (void)st; (void)flag; (void)f;
-  chmod(p, 0700);
-  return remove(p);
-}
-
 int main(void) {
-  const char *base = getenv("VIGIE_TEST_TMP");
-  if (!base || !*base) base = "/tmp";
-  mkdir(base, 0755); /* ctest's may not exist yet */
-  snprintf(tmp_root, sizeof tmp_root, "%s/vigie-input-XXXXXX", base);
-  if (!mkdtemp(tmp_root) || !getcwd(old_cwd, sizeof old_cwd) || chdir(tmp_root) != 0) {
-    perror("test_input: temporary directory");
-    return 1;
-  }
+  if (scratch_enter("input")) return 1;
   RUN(test_zip_three_entries);
   RUN(test_formats_from_tools);
   RUN(test_nested_formats);
@@ -916,7 +867,6 @@ int main(void) {
   RUN(test_stdin);
   RUN(test_text_is_not_an_archive);
   RUN(test_sparse_and_offsets);
-  if (chdir(old_cwd) == 0 && !getenv("VIGIE_TEST_KEEP"))
-    nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  scratch_leave();
   return DONE();
 }
