@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reader.h"
 #include "runner.h"
 #include "summary.h"
 #include "vigie.h"
@@ -36,26 +37,39 @@ int vg_cmd_check(const char *pipeline, const char *const *sets, size_t nsets, in
   return VIGIE_EXIT_OK;
 }
 
-/* Walks the inputs; for each entry calls fn. Returns an exit status. */
+/* Walks the inputs; for each entry calls fn (a negative return stops the
+ * walk). Each input is read by a reader child, as vigie run reads them, so
+ * that a decompressor or an extractor that hangs or crashes on a hostile
+ * file costs that input only. Returns an exit status. */
 typedef int (*entry_fn)(void *ud, const vg_entry *e, vg_buf *scratch);
+
+#define WALK_INPUT_TIMEOUT 30 /* seconds: vigie run's default --input-timeout */
 
 static int walk(const char *const *inputs, size_t n, const vg_input_opts *o, entry_fn fn,
                 void *ud) {
-  vg_input *in = vg_input_new(inputs, n, o);
-  if (!in) return VIGIE_EXIT_ABORTED;
   vg_buf scratch = {0};
   vg_entry e;
-  int status = VIGIE_EXIT_OK;
+  int status = VIGIE_EXIT_OK, stop = 0;
   vg_install_signals();
-  while (!vg_stop_requested && vg_input_next(in, &e)) {
-    if (e.kind == VG_ENTRY_ERROR) {
-      fprintf(stderr, "vigie: %s: %s\n", e.id, e.reason);
-      status = VIGIE_EXIT_FAILED;
+  for (size_t k = 0; k < n && !stop && !vg_stop_requested; k++) {
+    char err[VG_ERRLEN];
+    vg_reader *in = vg_reader_new(inputs[k], o, WALK_INPUT_TIMEOUT, err);
+    if (!in) {
+      fprintf(stderr, "vigie: %s\n", err);
+      status = VIGIE_EXIT_ABORTED;
+      break;
     }
-    int rc = fn(ud, &e, &scratch);
-    if (rc < 0) break;
+    vg_reader_set_stop(in, &vg_stop_requested);
+    while (!stop && !vg_stop_requested && vg_reader_next(in, &e)) {
+      if (e.kind == VG_ENTRY_ERROR) {
+        fprintf(stderr, "vigie: %s: %s\n", e.id, e.reason);
+        status = VIGIE_EXIT_FAILED;
+      }
+      stop = fn(ud, &e, &scratch) < 0;
+    }
+    vg_reader_free(in);
   }
-  vg_input_free(in);
+  vg_reader_shutdown();
   vg_buf_free(&scratch);
   if (vg_stop_requested) return VIGIE_EXIT_INTERRUPTED;
   return status;

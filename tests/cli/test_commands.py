@@ -130,4 +130,21 @@ def test_progress_line_with_an_eta_only_when_asked_or_on_a_terminal():
     check("documents," not in r.err and "\r" not in r.err, "none when stderr is a pipe", r)
 
 
+
+def test_ls_and_cat_read_through_the_reader_child():
+    d = tmp()
+    with zipfile.ZipFile(os.path.join(d, "t.zip"), "w") as zf:
+        zf.writestr("a.txt", "premier\n")
+        zf.writestr("boom.txt", "second\n")
+    write(os.path.join(d, "c.txt"), "troisième\n")
+    env = {"VIGIE_TEST_READER_CRASH": "boom"}  # the reader child aborts on that entry
+    r = vigie("ls", "t.zip", "c.txt", cwd=d, env=env)
+    eq(r.code, 1, "a crashed reader is a failed input", r)
+    eq([l.split("\t")[0] for l in r.text.splitlines()], ["t.zip!a.txt", "t.zip", "c.txt"],
+       "what came before, the crash on the input, and the next input", r)
+    check("crashed" in r.err, "reported", r)
+    r = vigie("cat", "t.zip", "c.txt", cwd=d, env=env)
+    eq((r.code, r.text), (1, "premier\ntroisième\n"), "cat goes on too", r)
+
+
 main()
