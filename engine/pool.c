@@ -1,6 +1,11 @@
 /* pool.c: see pool.h. Items live in a ring of `window` slots indexed by
  * their sequence number: [written, dispatched) are with the workers or
- * done, [dispatched, submitted) wait for a worker. */
+ * done, [dispatched, submitted) wait for a worker.
+ *
+ * Wake-ups cost more than the work on small documents, so threads are woken
+ * only when they can go on for a while: the collector when the item it
+ * waits for (the next in order) is done, the submitter when half the window
+ * is free again. */
 #include "pool.h"
 
 #include <pthread.h>
@@ -43,12 +48,13 @@ static void *worker_main(void *arg) {
       pthread_mutex_unlock(&p->mu);
       return NULL;
     }
-    slot *s = &p->ring[p->dispatched++ % p->window];
+    unsigned long long seq = p->dispatched++;
+    slot *s = &p->ring[seq % p->window];
     pthread_mutex_unlock(&p->mu);
     p->work(p->ctx, a->index, s->item);
     pthread_mutex_lock(&p->mu);
     s->done = 1;
-    pthread_cond_signal(&p->has_done);
+    if (seq == p->written) pthread_cond_signal(&p->has_done); /* the one the collector awaits */
     pthread_mutex_unlock(&p->mu);
   }
 }
@@ -72,7 +78,7 @@ static void *collector_main(void *arg) {
     s->item = NULL;
     s->done = 0;
     p->written++;
-    pthread_cond_signal(&p->can_submit);
+    if (p->submitted - p->written <= p->window / 2) pthread_cond_signal(&p->can_submit);
     pthread_mutex_unlock(&p->mu);
   }
 }
