@@ -1,5 +1,8 @@
 /* merge.c: see merge.h. One mutex, one condition for the consumer and one
- * for the producers: the queues are small and the items large. */
+ * for the producers: the queues are small and the items large. A thread is
+ * woken only when it can go on: the consumer when a queue it may wait on
+ * gets its first item (or closes), the producers when a full queue loses
+ * one. */
 #include "merge.h"
 
 #include <pthread.h>
@@ -53,7 +56,7 @@ int vg_merge_put(vg_merge *m, size_t producer, uint64_t key, void *item) {
   size_t at = (q->head + q->len++) % m->cap;
   q->keys[at] = key;
   q->items[at] = item;
-  pthread_cond_signal(&m->can_take);
+  if (q->len == 1) pthread_cond_signal(&m->can_take); /* it waits only on empty queues */
   pthread_mutex_unlock(&m->mu);
   return 0;
 }
@@ -82,8 +85,7 @@ void *vg_merge_take(vg_merge *m) {
       queue *q = &m->q[best];
       void *item = q->items[q->head];
       q->head = (q->head + 1) % m->cap;
-      q->len--;
-      pthread_cond_broadcast(&m->can_put);
+      if (q->len-- == m->cap) pthread_cond_broadcast(&m->can_put); /* its producer may wait */
       pthread_mutex_unlock(&m->mu);
       return item;
     }

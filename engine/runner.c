@@ -827,7 +827,7 @@ static int shareable(const char *path) {
 /* Reads a shareable zip with every worker; this thread collects, in entry
  * order. Returns the documents taken so far (for --limit). */
 static uint64_t read_shared(vigie_run *r, const char *path, uint64_t base, uint64_t taken) {
-  vg_merge *m = vg_merge_new(r->jobs, 4);
+  vg_merge *m = vg_merge_new(r->jobs, 16);
   share *sh = calloc(r->jobs, sizeof *sh);
   pthread_t *t = calloc(r->jobs, sizeof *t);
   size_t started = 0;
