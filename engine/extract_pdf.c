@@ -67,6 +67,7 @@
 #include <mupdf/fitz.h>
 #include <mupdf/pdf.h>
 
+#include "segment.h"
 #include "text.h"
 
 #define HDR 16          /* allocation header holding the size; keeps malloc's alignment */
@@ -222,42 +223,6 @@ static int last_cp(const char *s, size_t n, size_t *start) {
   return c;
 }
 
-/* Length of the list marker that starts s (then white space), else 0: a
- * bullet (the segmenter's), or "1." "1)" "1.2." "(1)" "a)" "(a)" "IV.". */
-static size_t marker_len(const char *s, size_t n) {
-  static const char *const BULLETS[] = {
-      "-", "*", "\u2022", "\u2013", "\u2014", "\u00b7", "\u25aa", "\u25ba", "\u25a0",
-      "\u25e6", "\u2023", "\u27a2", "\u2192", "\u2713", "\uf0a7", "\uf0b7", NULL};
-  size_t k = 0;
-  for (const char *const *b = BULLETS; *b && !k; b++)
-    if (n > strlen(*b) && !memcmp(s, *b, strlen(*b))) k = strlen(*b);
-  if (!k) {
-    size_t j = s[0] == '(' ? 1 : 0, i = j;
-    int point_ok = !j;
-    while (i < n && i - j < 3 && s[i] >= '0' && s[i] <= '9') i++;
-    if (i > j) {
-      while (i + 1 < n && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9')
-        for (i++; i < n && s[i] >= '0' && s[i] <= '9';) i++;
-    } else {
-      while (i < n && i - j < 5 && strchr("IVXL", s[i]) && s[i]) i++;
-      if (i - j < 2) {
-        i = j;
-        if (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) i++;
-        point_ok = 0;
-      }
-      if (i == j) return 0;
-    }
-    if (i < n && s[i] == ')') i++;
-    else if (i < n && s[i] == '.' && point_ok) i++;
-    else return 0;
-    k = i;
-  }
-  if (k >= n) return 0;
-  int c;
-  int len = fz_chartorune(&c, s + k);
-  return len > 0 && is_white(c) && c != '\n' ? k : 0;
-}
-
 /* ---- layout ---------------------------------------------------------------- */
 
 /* What the layout needs to know of a visual line. */
@@ -346,7 +311,7 @@ static const char *separator(const layout *L, const lineinfo *a, const lineinfo 
   if (same_row) return same_block ? " " : "\n";
   if (b->y0 - a->y1 > 0.5f * h || b->y1 < a->y0) return "\n\n";
   if (!same_block || b->base < a->base) return "\n";
-  if (marker_len(L->line.data, L->line.len)) return "\n";
+  if (vg_segment_marker(L->line.data, L->line.len)) return "\n";
   float sp = a->space > 0 ? a->space : b->space > 0 ? b->space : 0.3f * a->size;
   if (a->right + sp + b->word <= L->widest + 0.1f * a->size) return "\n";
   return NULL;

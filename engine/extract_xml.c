@@ -19,6 +19,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
+#include "segment.h"
 #include "text.h"
 
 /* ---- libxml2 ------------------------------------------------------------ */
@@ -365,47 +366,6 @@ static int blank(const char *s, size_t n) {
   return 1;
 }
 
-/* Horizontal space after a list marker. */
-static size_t hspace(const char *s, size_t n, size_t i) {
-  size_t k;
-  if (i >= n) return 0;
-  uint32_t cp = decode((const unsigned char *)s, n, i, &k);
-  return cp == ' ' || cp == '\t' || cp == 0xA0 || cp == 0x202F ? k : 0;
-}
-
-/* 1 when s[0..n) starts with a list marker and a space: a bullet (those
- * engine/segment.c knows), or a number or letter as "1." "1)" "(1)" "a)"
- * "IV.". */
-static int has_marker(const char *s, size_t n) {
-  static const char *const BULLETS[] = {"-", "*", "\u2022", "\u2013", "\u2014", "\u00b7",
-                                        "\u25aa", "\u25ba", "\u25a0", "\u25e6", "\u2023",
-                                        "\u27a2", "\u2192", "\u2713", "\uf0a7", "\uf0b7", NULL};
-  for (const char *const *b = BULLETS; *b; b++) {
-    size_t k = strlen(*b);
-    if (n > k && !memcmp(s, *b, k) && hspace(s, n, k)) return 1;
-  }
-  size_t i = 0, j;
-  int paren = s[0] == '(';
-  if (paren) i++;
-  for (j = i; j < n && j - i < 3 && s[j] >= '0' && s[j] <= '9'; j++) {}
-  if (j > i) {
-    while (j + 1 < n && s[j] == '.' && s[j + 1] >= '0' && s[j + 1] <= '9')
-      for (j++; j < n && s[j] >= '0' && s[j] <= '9'; j++) {}
-  } else {
-    for (; j < n && j - i < 5 && strchr("IVXL", s[j]) && s[j]; j++) {}
-    if (j - i < 2) { /* one letter: "a)" only */
-      j = i;
-      if (j < n && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z')) &&
-          j + 1 < n && s[j + 1] == ')')
-        return hspace(s, n, j + 2) > 0;
-      return 0;
-    }
-  }
-  if (j >= n) return 0;
-  if (s[j] == ')' || (s[j] == '.' && !paren)) return hspace(s, n, j + 1) > 0;
-  return 0;
-}
-
 void vg_xt_init(vg_xt *t, vg_buf *out, uint64_t max) {
   memset(t, 0, sizeof *t);
   t->out = out;
@@ -477,7 +437,7 @@ static void end_line(vg_xt *t) {
   }
   if (t->item == 2) {
     t->item = 0;
-    if (!has_marker(b->data + t->item_at, e - t->item_at) && room(t, 2)) {
+    if (!vg_segment_marker(b->data + t->item_at, e - t->item_at) && room(t, 2)) {
       memmove(b->data + t->item_at + 2, b->data + t->item_at, e - t->item_at + 1);
       memcpy(b->data + t->item_at, "- ", 2);
       b->len += 2;

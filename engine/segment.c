@@ -232,6 +232,10 @@ static size_t marker_at(const uchar *t, size_t n, size_t i) {
   return (k < n && hspace_at(t, n, k)) ? k - i : 0;
 }
 
+size_t vg_segment_marker(const char *s, size_t n) {
+  return n ? marker_at((const uchar *)s, n, 0) : 0;
+}
+
 /* 1 when the "." at t[i] closes a numbered item at the start of a line. */
 static int marker_point(const uchar *t, size_t n, size_t i) {
   size_t j = i, k;

@@ -45,6 +45,13 @@ int vg_segment_paragraphs(const char *text, size_t n, vg_span **out,
 int vg_segment_sentences(const char *text, size_t n, vg_span **out,
                          size_t *count);
 
+/* The length of the list marker s[0..n) starts with (a bullet - * • – —
+ * · ▪ ► ■ ◦ ‣ ➢ → ✓ U+F0A7 U+F0B7, or a numbered item "1)" "1." "1.2." "(1)"
+ * "a)" "(a)" "IV.") when white space other than a line feed follows it,
+ * else 0: what the splitter takes for a list item at the start of a line.
+ * The extractors use it to keep list items apart the same way. */
+size_t vg_segment_marker(const char *s, size_t n);
+
 /* The sentence around text[start, end) (start <= end <= n, on UTF-8
  * boundaries), or the union of the sentences the span touches, computed
  * from a window of at most VG_SEGMENT_REACH bytes each side of the span
