@@ -87,9 +87,8 @@ static int ls_entry(void *ud, const vg_entry *e, vg_buf *scratch) {
   } else {
     vg_encoding enc;
     size_t replaced;
-    unsigned long long bytes = e->raw > e->size ? e->raw : e->size;
     if (vg_text_decode(e->data, e->size, scratch, &enc, &replaced)) return -1;
-    printf("%s\t%llu\t%s\t%s\tok", e->id, bytes, fmt, vg_encoding_name(enc));
+    printf("%s\t%llu\t%s\t%s\tok", e->id, (unsigned long long)e->raw, fmt, vg_encoding_name(enc));
     if (replaced) printf(" (%zu replaced)", replaced);
     if (e->reason) printf(" (%s)", e->reason);
     putchar('\n');

@@ -220,8 +220,7 @@ vg_doc *vg_doc_derive(const vg_doc *parent, const char *suffix,
 }
 
 int vg_doc_set_format(vg_doc *d, const char *format, const char *meta, size_t len) {
-  int f = vg_format_from_name(format);
-  d->format = vg_format_name(f < 0 ? VG_FORMAT_TEXT : (vg_format)f);
+  d->format = vg_format_static(format);
   const char *p = meta, *end = meta ? meta + len : NULL;
   while (p && p < end) {
     const char *kz = memchr(p, '\0', (size_t)(end - p));

@@ -23,6 +23,11 @@ int vg_format_from_name(const char *s) {
   return -1;
 }
 
+const char *vg_format_static(const char *s) {
+  int f = s ? vg_format_from_name(s) : -1;
+  return vg_format_name(f < 0 ? VG_FORMAT_TEXT : (vg_format)f);
+}
+
 int vg_format_parse_list(const char *list, unsigned *mask, char err[VG_ERRLEN]) {
   unsigned m = VG_FORMAT_BIT(VG_FORMAT_TEXT);
   const char *p = list;

@@ -53,6 +53,9 @@ typedef enum vg_format {
 const char *vg_format_name(vg_format f);
 /* The format named s, or -1. */
 int vg_format_from_name(const char *s);
+/* vg_format_name's own copy of the name s ("text" when s names no format):
+ * a string that lives as long as the program. */
+const char *vg_format_static(const char *s);
 /* The bit of f in a mask of formats; VG_FORMATS_ALL has every one. */
 #define VG_FORMAT_BIT(f) (1u << (f))
 #define VG_FORMATS_ALL ((1u << VG_FORMAT_COUNT) - 1)

@@ -54,7 +54,8 @@ typedef struct vg_entry {
   const unsigned char *data; /* DOC: the bytes (for an extracted format, its UTF-8
                                 text); NULL otherwise */
   size_t size;               /* DOC: number of bytes */
-  uint64_t raw;              /* DOC: bytes before extraction (= size for text) */
+  uint64_t raw;              /* DOC: bytes before extraction (= size for text);
+                                always set */
   const char *format;        /* DOC: "pdf", "docx"... as extract.h names them; NULL
                                 for text */
   const char *meta;          /* DOC: metadata the format carries: meta_len bytes of

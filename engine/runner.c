@@ -291,7 +291,7 @@ void vigie_run_free(vigie_run *r) {
 vg_doc *vg_entry_doc(const vg_entry *e, vg_norm norm, vg_buf *scratch) {
   vg_doc *d = vg_doc_new(e->id, e->source, e->path);
   if (!d) return NULL;
-  d->bytes = e->raw > e->size ? e->raw : e->size;
+  d->bytes = e->raw;
   d->mtime = e->mtime;
   d->has_mtime = e->has_mtime;
   if ((e->format && vg_doc_set_format(d, e->format, e->meta, e->meta_len)) ||
@@ -536,10 +536,7 @@ static item *item_from_entry(const vg_entry *e) {
   it->raw = e->raw;
   it->mtime = e->mtime;
   it->has_mtime = e->has_mtime;
-  if (e->format) {
-    int f = vg_format_from_name(e->format);
-    it->format = vg_format_name(f < 0 ? VG_FORMAT_TEXT : (vg_format)f);
-  }
+  if (e->format) it->format = vg_format_static(e->format);
   if (e->kind == VG_ENTRY_DOC) {
     it->data = malloc(e->size ? e->size : 1);
     if (it->data && e->size) memcpy(it->data, e->data, e->size);
@@ -638,7 +635,7 @@ static void done(void *ctx, void *p) {
     abort_run(r, "%s: %s", it->id, "out of memory");
   } else if (it->nres || !atomic_load(&r->aborted)) {
     r->sum.docs++;
-    r->sum.bytes += it->raw > it->size ? it->raw : it->size;
+    r->sum.bytes += it->raw;
     if (it->reason) report_failure(r, it->id, "warning", "input", it->reason);
   }
   for (size_t i = 0; i < it->nres; i++) {
@@ -713,7 +710,7 @@ static item *item_from_jsonl(const char *input, vg_doc *doc, const char *where,
   it->id = vg_strdup(doc ? doc->id : where);
   it->source = vg_strdup(input);
   it->reason = vg_strdup(reason);
-  it->size = doc ? doc->bytes : 0;
+  it->size = it->raw = doc ? doc->bytes : 0;
   if (!it->id) {
     item_free(it);
     return NULL;

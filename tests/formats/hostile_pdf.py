@@ -59,14 +59,19 @@ def show(lines):
     return ops + b"ET"
 
 
-def good():
-    return pdf([
+def one_page(text, count=1):
+    """The objects of a one-page PDF showing text; the page tree claims count pages."""
+    return [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % count,
         text_page(2, 4, 5),
-        stream(show([b"Bonjour le monde."])),
+        stream(show([text])),
         FONT,
-    ])
+    ]
+
+
+def good():
+    return pdf(one_page(b"Bonjour le monde."))
 
 
 def two_pages():
@@ -85,13 +90,7 @@ def two_pages():
 def badxref():
     rnd = random.Random(7)
     junk = bytes(rnd.randrange(256) for _ in range(120))
-    return pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        text_page(2, 4, 5),
-        stream(show([b"Bonjour le monde."])),
-        FONT,
-    ], xref=junk + b"\n")
+    return pdf(one_page(b"Bonjour le monde."), xref=junk + b"\n")
 
 
 def random_bytes():
@@ -100,13 +99,7 @@ def random_bytes():
 
 
 def count():
-    return pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1000000000 >>",
-        text_page(2, 4, 5),
-        stream(show([b"Une page sur un milliard annonce."])),
-        FONT,
-    ])
+    return pdf(one_page(b"Une page sur un milliard annonce.", count=1000000000))
 
 
 def pdf_objstm(objects, packed):
