@@ -27,11 +27,39 @@ vg_doc *vg_doc_new(const char *id, const char *source, const char *path) {
   return d;
 }
 
-static void flag_free(vg_flag *f) {
-  free(f->rule);
-  free(f->label);
-  free(f->note);
-  free(f->stage);
+/* A block of the flags' string pool. */
+typedef struct vg_strblock {
+  struct vg_strblock *next;
+  size_t used, cap;
+  char data[];
+} vg_strblock;
+
+#define STRBLOCK 4096
+
+/* s as a string of d's pool: one of the last flag's strings when equal
+ * (a stage's flags mostly repeat their rule, stage and often label), else
+ * a copy. NULL stays NULL; NULL when out of memory otherwise. */
+static const char *pool_str(vg_doc *d, const char *s) {
+  if (!s) return NULL;
+  if (d->nflags) {
+    const vg_flag *last = &d->flags[d->nflags - 1];
+    const char *same[] = {last->rule, last->label, last->stage, last->note};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+      if (same[i] && (same[i] == s || !strcmp(same[i], s))) return same[i];
+  }
+  size_t n = strlen(s) + 1;
+  vg_strblock *b = d->strs;
+  if (!b || b->cap - b->used < n) {
+    size_t cap = n > STRBLOCK ? n : STRBLOCK;
+    if (!(b = malloc(sizeof *b + cap))) return NULL;
+    b->next = d->strs;
+    b->used = 0;
+    b->cap = cap;
+    d->strs = b;
+  }
+  char *copy = memcpy(b->data + b->used, s, n);
+  b->used += n;
+  return copy;
 }
 
 void vg_doc_free(vg_doc *d) {
@@ -137,14 +165,11 @@ int vg_doc_flag(vg_doc *d, const char *rule, const char *label,
     d->capflags = cap;
   }
   vg_flag f = {0};
-  f.rule = vg_strdup(rule);
-  f.label = vg_strdup(label ? label : rule);
-  f.note = vg_strdup(note);
-  f.stage = vg_strdup(stage ? stage : "");
-  if (!f.rule || !f.label || (note && !f.note) || !f.stage) {
-    flag_free(&f);
-    return -2;
-  }
+  f.rule = pool_str(d, rule);
+  f.label = pool_str(d, label ? label : rule);
+  f.note = pool_str(d, note);
+  f.stage = pool_str(d, stage ? stage : "");
+  if (!f.rule || !f.label || (note && !f.note) || !f.stage) return -2;
   f.start = start;
   f.end = end;
   f.score = score;
@@ -169,7 +194,11 @@ int vg_doc_flag(vg_doc *d, const char *rule, const char *label,
 }
 
 void vg_doc_clear_flags(vg_doc *d) {
-  for (size_t i = 0; i < d->nflags; i++) flag_free(&d->flags[i]);
+  while (d->strs) {
+    vg_strblock *next = d->strs->next;
+    free(d->strs);
+    d->strs = next;
+  }
   d->nflags = 0;
   d->lc_line = 0; /* the text may change now */
 }
@@ -186,12 +215,17 @@ void vg_doc_flag_order(const vg_doc *d, size_t *order) {
   }
 }
 
-void vg_doc_excerpt(const vg_doc *d, size_t start, size_t end, size_t *from,
-                    size_t *to) {
+void vg_doc_excerpt(const vg_doc *d, const vg_breaks *bk, size_t start, size_t end,
+                    size_t *from, size_t *to) {
   vg_span sp;
-  vg_segment_sentence_at(d->text.data, d->text.len, start, end, &sp);
+  vg_segment_sentence_in(bk, d->text.data, d->text.len, start, end, &sp);
   *from = sp.start;
   *to = sp.end;
+}
+
+const vg_breaks *vg_doc_breaks(const vg_doc *d, vg_breaks *bk) {
+  if (d->nflags < 4 || d->nflags * 512 < d->text.len) return NULL;
+  return vg_segment_breaks(d->text.data, d->text.len, bk) ? NULL : bk;
 }
 
 vg_doc *vg_doc_derive(const vg_doc *parent, const char *suffix,

@@ -16,14 +16,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "segment.h"
 #include "text.h"
 #include "util.h"
 
+/* A flag's strings belong to its document's pool (see vg_doc). */
 typedef struct vg_flag {
-  char *rule;   /* the rule's id */
-  char *label;  /* what people read; the rule's id when none was given */
-  char *note;   /* NULL when none was given */
-  char *stage;  /* the stage that flagged (for the text-assignment error) */
+  const char *rule;  /* the rule's id */
+  const char *label; /* what people read; the rule's id when none was given */
+  const char *note;  /* NULL when none was given */
+  const char *stage; /* the stage that flagged (for the text-assignment error) */
   size_t start, end; /* 0-based, end exclusive, on UTF-8 boundaries */
   size_t line, col;  /* 1-based; col in code points */
   double score;
@@ -44,6 +46,9 @@ typedef struct vg_doc {
   size_t ntags, captags;
   vg_flag *flags;       /* in the order they were made */
   size_t nflags, capflags;
+  struct vg_strblock *strs; /* the flags' strings, freed with the flags: a
+                               string equal to one of the last flag's is
+                               shared, others are copied in blocks */
   int derived_count;    /* documents derived from this one so far */
   size_t lc_off, lc_line, lc_bol; /* where the last flag's line was counted
                                      (offset, its line, its line's start):
@@ -82,9 +87,15 @@ void vg_doc_flag_order(const vg_doc *d, size_t *order);
 
 /* Where the sentence around text[start, end) begins and ends, for a flag's
  * excerpt: bounded to a few hundred bytes each side, cut at UTF-8
- * boundaries. */
-void vg_doc_excerpt(const vg_doc *d, size_t start, size_t end, size_t *from,
-                    size_t *to);
+ * boundaries. bk: NULL, or what vg_doc_breaks gave for d. */
+void vg_doc_excerpt(const vg_doc *d, const vg_breaks *bk, size_t start, size_t end,
+                    size_t *from, size_t *to);
+/* For the excerpts of all of d's flags: when they are many for the size of
+ * the text (one pass over it costs less than a window for each), fills bk
+ * with the sentence breaks of d's text and returns it; else (and when out
+ * of memory) returns NULL. bk belongs to the caller: zeroed before its
+ * first use, vg_segment_breaks_free after its last. */
+const vg_breaks *vg_doc_breaks(const vg_doc *d, vg_breaks *bk);
 
 /* Sets the format the text was extracted from (a name of extract.h; an
  * unknown one is "text") and adds the metadata it carried: meta[0..len) holds

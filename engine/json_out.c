@@ -137,9 +137,10 @@ int vg_json_metadata(vg_buf *b, const vg_doc *d) {
 }
 
 /* A flag; page > 0 (PDF) is written after col. */
-static int flag_json(vg_buf *b, const vg_doc *d, const vg_flag *f, size_t page) {
+static int flag_json(vg_buf *b, const vg_doc *d, const vg_breaks *bk, const vg_flag *f,
+                     size_t page) {
   size_t from, to;
-  vg_doc_excerpt(d, f->start, f->end, &from, &to);
+  vg_doc_excerpt(d, bk, f->start, f->end, &from, &to);
   if (vg_buf_append(b, "{\"rule\":", 8) || vg_json_cstr(b, f->rule) ||
       key(b, "label") || vg_json_cstr(b, f->label) ||
       vg_buf_append(b, ",\"start\":", 9) || vg_buf_u64(b, f->start) ||
@@ -151,7 +152,9 @@ static int flag_json(vg_buf *b, const vg_doc *d, const vg_flag *f, size_t page) 
       key(b, "excerpt") || vg_json_str(b, d->text.data + from, to - from) ||
       key(b, "score"))
     return -1;
-  if (f->score_is_int ? vg_buf_printf(b, "%lld", (long long)f->score)
+  long long iscore = (long long)f->score;
+  if (f->score_is_int ? (iscore < 0 && vg_buf_putc(b, '-')) ||
+                            vg_buf_u64(b, iscore < 0 ? 0 - (uint64_t)iscore : (uint64_t)iscore)
                       : vg_json_real(b, f->score))
     return -1;
   if (f->note && (key(b, "note") || vg_json_cstr(b, f->note))) return -1;
@@ -176,11 +179,14 @@ int vg_json_doc(vg_buf *b, const vg_doc *d, int with_text) {
   /* a PDF's pages are separated by form feeds: count them up to each flag */
   int paged = !strcmp(d->format, "pdf");
   size_t page = 1, at = 0;
+  vg_breaks br = {0};
+  const vg_breaks *bk = vg_doc_breaks(d, &br);
   for (size_t i = 0; !rc && i < d->nflags; i++) {
     const vg_flag *f = &d->flags[order[i]];
     for (; paged && at < f->start; at++) page += d->text.data[at] == '\f';
-    rc = (i && vg_buf_putc(b, ',')) || flag_json(b, d, f, paged ? page : 0);
+    rc = (i && vg_buf_putc(b, ',')) || flag_json(b, d, bk, f, paged ? page : 0);
   }
+  vg_segment_breaks_free(&br);
   if (order != small) free(order);
   if (rc) return -1;
   if (vg_buf_append(b, "],\"metadata\":", 13) || vg_json_metadata(b, d)) return -1;

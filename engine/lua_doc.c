@@ -236,7 +236,7 @@ static void push_flag(lua_State *L, const vg_doc *d, const vg_flag *f) {
   lua_pushlstring(L, d->text.data + f->start, f->end - f->start);
   lua_setfield(L, -2, "match");
   size_t from, to;
-  vg_doc_excerpt(d, f->start, f->end, &from, &to);
+  vg_doc_excerpt(d, NULL, f->start, f->end, &from, &to);
   lua_pushlstring(L, d->text.data + from, to - from);
   lua_setfield(L, -2, "excerpt");
   lua_pushstring(L, f->stage);

@@ -6,6 +6,7 @@
  *   local m = vigie.terms("terms.txt")   -- relative to the calling stage's folder
  *   for term, s, e in m:find(text) do ... end   -- text:sub(s, e) is the match
  *   m:count(text), m:any(text), #m, tostring(m)
+ *   m:flag(doc, { rule = "geoloc" })   -- doc:flag for each match, in C
  *
  * What matches, in what order, and what a word boundary is: see terms.h.
  * #m is the number of terms in the list as given (duplicates included).
@@ -353,6 +354,83 @@ static int terms_count(lua_State *L) {
   return 1;
 }
 
+/* Reads m:flag's opts at idx: rule (required), label, note, score. */
+static void flag_opts(lua_State *L, int idx, const char **rule, const char **label,
+                      const char **note, double *score, int *score_is_int) {
+  luaL_checktype(L, idx, LUA_TTABLE);
+  *rule = *label = *note = NULL;
+  *score = 1;
+  *score_is_int = 1;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) { /* ... key value */
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+    const char **str = !strcmp(k, "rule")    ? rule
+                       : !strcmp(k, "label") ? label
+                       : !strcmp(k, "note")  ? note
+                                             : NULL;
+    if (str) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_argerror(L, idx, lua_pushfstring(L, "'%s' must be a string, not %s", k,
+                                              luaL_typename(L, -1)));
+      *str = lua_tostring(L, -1); /* anchored in the table */
+    } else if (!strcmp(k, "score")) {
+      if (!lua_isnumber(L, -1)) luaL_argerror(L, idx, "'score' must be a number");
+      *score_is_int = lua_isinteger(L, -1);
+      *score = lua_tonumber(L, -1);
+    } else {
+      luaL_argerror(L, idx, lua_pushfstring(L, "unknown key '%s' (expected rule, label, note, score)", k));
+    }
+    lua_pop(L, 1);
+  }
+  if (!*rule) luaL_argerror(L, idx, "'rule' is required");
+}
+
+/* m:flag(doc, { rule = , label = , note = , score = }): flags every match
+ * of find(doc.text) in doc, as doc:flag would, with the term as written for
+ * label unless one is given; returns how many. The text is scanned where
+ * it is, without a copy into Lua. */
+static int terms_flag(lua_State *L) {
+  terms_box *tb = check_live(L, 1);
+  vg_doc *d = vg_lua_doc_check(L, 2);
+  const char *rule, *label, *note;
+  double score;
+  int score_is_int;
+  flag_opts(L, 3, &rule, &label, &note, &score, &score_is_int);
+  lua_settop(L, 3);
+  lua_getiuservalue(L, 1, 1); /* m doc opts terms */
+  vg_lstate *st = vg_lstate_get(L);
+  const char *stage = st && st->stage ? st->stage : "";
+  terms_pool *p = POOL(L);
+  if (!p->own && !(p->own = vg_terms_scan_new())) return luaL_error(L, "not enough memory");
+  vg_terms_scan_start(p->own, tb->m, d->text.data, d->text.len);
+  vg_terms_match mt;
+  lua_Integer count = 0;
+  char err[VG_ERRLEN];
+  for (;;) {
+    int r = vg_terms_scan_next(p->own, &mt);
+    if (r == VG_TERMS_FOUND) {
+      const char *lab = label;
+      if (!lab) {
+        lua_rawgeti(L, 4, (lua_Integer)mt.term + 1);
+        lab = lua_tostring(L, -1);
+        lua_pop(L, 1); /* still anchored in the terms table */
+      }
+      int rc = vg_doc_flag(d, rule, lab, note, stage, mt.start, mt.end, score, score_is_int, err);
+      if (rc == -1) return luaL_error(L, "m:flag: %s", err);
+      if (rc) return luaL_error(L, "not enough memory");
+      count++;
+    } else if (r == VG_TERMS_MORE) {
+      check_deadline(L);
+    } else if (r == VG_TERMS_DONE) {
+      break;
+    } else {
+      return luaL_error(L, "not enough memory");
+    }
+  }
+  lua_pushinteger(L, count);
+  return 1;
+}
+
 /* m:any(text): true when find would give at least one match. */
 static int terms_any(lua_State *L) {
   terms_box *tb = check_live(L, 1);
@@ -409,7 +487,8 @@ static int iter_gc(lua_State *L) {
 }
 
 static const luaL_Reg terms_methods[] = {
-    {"find", terms_find}, {"count", terms_count}, {"any", terms_any}, {NULL, NULL}};
+    {"find", terms_find}, {"count", terms_count}, {"any", terms_any},
+    {"flag", terms_flag}, {NULL, NULL}};
 
 static const luaL_Reg terms_meta[] = {{"__len", terms_len},
                                       {"__tostring", terms_tostring},

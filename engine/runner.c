@@ -658,8 +658,11 @@ static void done(void *ctx, void *p) {
         r->sum.kept++;
         if (o->doc->nflags) r->sum.flagged_docs++;
         r->sum.flags += o->doc->nflags;
-        for (size_t k = 0; k < o->doc->nflags; k++)
-          vg_counts_add(&r->sum.flags_by, o->doc->flags[k].rule, 1);
+        for (size_t k = 0, run; k < o->doc->nflags; k += run) { /* a rule's run at once */
+          const char *rule = o->doc->flags[k].rule;
+          for (run = 1; k + run < o->doc->nflags && o->doc->flags[k + run].rule == rule;) run++;
+          vg_counts_add(&r->sum.flags_by, rule, run);
+        }
         for (size_t k = 0; k < r->nwriters && !atomic_load(&r->aborted); k++)
           if (vg_writer_doc(r->writers[k], o->doc, NULL, err)) abort_run(r, "%s%s", err, "");
         break;

@@ -442,8 +442,50 @@ int vg_segment_sentences(const char *text, size_t n, vg_span **out,
   return finish(&s, rc, out, count);
 }
 
+int vg_segment_breaks(const char *text, size_t n, vg_breaks *b) {
+  const uchar *t = (const uchar *)text;
+  b->n = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t p;
+    if (!candidate(t[i]) || !break_at(t, n, i, &p)) continue;
+    if (b->n == b->cap) {
+      size_t cap = b->cap ? b->cap * 2 : 64;
+      size_t *at = realloc(b->at, cap * 2 * sizeof *at);
+      if (!at) return -1;
+      b->at = at;
+      b->cap = cap;
+    }
+    b->at[2 * b->n] = i;
+    b->at[2 * b->n + 1] = p;
+    b->n++;
+  }
+  return 0;
+}
+
+void vg_segment_breaks_free(vg_breaks *b) {
+  free(b->at);
+  b->at = NULL;
+  b->n = b->cap = 0;
+}
+
+/* The number of b's candidates at offsets below i. */
+static size_t breaks_below(const vg_breaks *b, size_t i) {
+  size_t lo = 0, hi = b->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (b->at[2 * mid] < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 int vg_segment_sentence_at(const char *text, size_t n, size_t start,
                            size_t end, vg_span *out) {
+  return vg_segment_sentence_in(NULL, text, n, start, end, out);
+}
+
+int vg_segment_sentence_in(const vg_breaks *bk, const char *text, size_t n,
+                           size_t start, size_t end, vg_span *out) {
   const uchar *t = (const uchar *)text;
   if (end > n) end = n;
   if (start > end) start = end;
@@ -463,8 +505,11 @@ int vg_segment_sentence_at(const char *text, size_t n, size_t start,
   /* the last break at or before s: scanning back from s, the first one met
    * (a candidate never breaks before itself, and a later one breaks later);
    * breaks met on the way past e are candidates for the end */
-  for (size_t i = n ? (s < n ? s : n - 1) + 1 : 0; i-- > lo;) {
-    if (!candidate(t[i]) || !break_at(t, n, i, &p)) continue;
+  /* with bk, the same loops over the breaks found beforehand */
+  size_t top = n ? (s < n ? s : n - 1) + 1 : 0, k = bk ? breaks_below(bk, top) : 0;
+  for (size_t i = top; bk ? k-- > 0 && bk->at[2 * k] >= lo : i-- > lo;) {
+    if (bk) p = bk->at[2 * k + 1];
+    else if (!candidate(t[i]) || !break_at(t, n, i, &p)) continue;
     if (p <= s) {
       b0 = p;
       found0 = 1;
@@ -475,8 +520,12 @@ int vg_segment_sentence_at(const char *text, size_t n, size_t start,
       found1 = 1;
     }
   }
-  for (size_t i = e > s + 64 ? e - 64 : s; i < hi; i++) {
-    if (!candidate(t[i]) || !break_at(t, n, i, &p) || p < e || p <= s) continue;
+  size_t from = e > s + 64 ? e - 64 : s;
+  k = bk ? breaks_below(bk, from) : 0;
+  for (size_t i = from; bk ? k < bk->n && bk->at[2 * k] < hi : i < hi; i++, k++) {
+    if (bk) p = bk->at[2 * k + 1];
+    else if (!candidate(t[i]) || !break_at(t, n, i, &p)) continue;
+    if (p < e || p <= s) continue;
     if (!found1 || p < b1) b1 = p;
     found1 = 1;
     break;

@@ -64,4 +64,22 @@ size_t vg_segment_marker(const char *s, size_t n);
 int vg_segment_sentence_at(const char *text, size_t n, size_t start,
                            size_t end, vg_span *out);
 
+/* The sentence breaks of a whole text, found in one pass, for many
+ * vg_segment_sentence_in calls on that text: the same spans as
+ * vg_segment_sentence_at, without a window scanned for each (flag
+ * excerpts of a document with many flags). The caller owns it: zeroed
+ * before the first use, vg_segment_breaks_free after the last. */
+typedef struct vg_breaks {
+  size_t *at; /* pairs: a candidate's offset, the break it makes */
+  size_t n, cap; /* pairs */
+} vg_breaks;
+/* Fills b with the breaks of text[0, n). Returns 0, or -1 when out of
+ * memory. */
+int vg_segment_breaks(const char *text, size_t n, vg_breaks *b);
+void vg_segment_breaks_free(vg_breaks *b);
+/* vg_segment_sentence_at, with b the breaks of the same text (NULL: scan
+ * a window as vg_segment_sentence_at does). */
+int vg_segment_sentence_in(const vg_breaks *b, const char *text, size_t n,
+                           size_t start, size_t end, vg_span *out);
+
 #endif

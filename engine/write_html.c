@@ -388,13 +388,16 @@ static int doc_json(vg_writer *w, html *x, const vg_doc *d, const size_t *order)
     if (!p || !u) return -1;
     x->cappos = n;
   }
+  vg_breaks br = {0};
+  const vg_breaks *bk = vg_doc_breaks(d, &br);
   for (size_t i = 0; i < d->nflags; i++) {
     const vg_flag *f = &d->flags[order[i]];
     size_t from, to;
-    vg_doc_excerpt(d, f->start, f->end, &from, &to);
+    vg_doc_excerpt(d, bk, f->start, f->end, &from, &to);
     size_t at[4] = {f->start, f->end, from, to};
     for (int k = 0; k < 4; k++) x->pos[4 * i + k] = (pos16){at[k], 4 * i + k};
   }
+  vg_segment_breaks_free(&br);
   utf16_offsets(x, d->text.data, d->text.len, n);
   vg_buf_reset(b);
   if (vg_buf_append(b, "{\"id\":", 6) || vg_json_cstr(b, d->id) ||

@@ -30,10 +30,12 @@ static int tsv_doc(vg_writer *w, const vg_doc *d, char err[VG_ERRLEN]) {
   int rc = !order;
   vg_buf_reset(b);
   if (order) vg_doc_flag_order(d, order);
+  vg_breaks br = {0};
+  const vg_breaks *bk = vg_doc_breaks(d, &br);
   for (size_t i = 0; !rc && i < d->nflags; i++) {
     const vg_flag *f = &d->flags[order[i]];
     size_t from, to;
-    vg_doc_excerpt(d, f->start, f->end, &from, &to);
+    vg_doc_excerpt(d, bk, f->start, f->end, &from, &to);
     rc = field(b, d->id, strlen(d->id)) || vg_buf_putc(b, '\t') ||
          field(b, f->rule, strlen(f->rule)) ||
          vg_buf_printf(b, "\t%zu\t%zu\t", f->line, f->col) ||
@@ -41,6 +43,7 @@ static int tsv_doc(vg_writer *w, const vg_doc *d, char err[VG_ERRLEN]) {
          field(b, d->text.data + from, to - from) || vg_buf_putc(b, '\n');
   }
   free(order);
+  vg_segment_breaks_free(&br);
   if (rc) {
     vg_seterr(err, "out of memory");
     return -1;

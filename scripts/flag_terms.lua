@@ -23,12 +23,7 @@ function M.init(ctx)
 end
 
 function M.process(doc)
-  local found = false
-  for term, s, e in matcher:find(doc.text) do
-    doc:flag{ rule = rule, start = s, stop = e, label = label or term }
-    found = true
-  end
-  if found and tag then doc:tag(tag) end
+  if matcher:flag(doc, { rule = rule, label = label }) > 0 and tag then doc:tag(tag) end
 end
 
 return M

@@ -219,6 +219,52 @@ def test_offsets_round_trip_through_json_flags():
              ("bracelet connecté", "bracelet\u00a0\nconnecté"), ("agenda", "Agenda")])
 
 
+def test_flag_makes_the_flags_of_a_find_loop():
+    """m:flag(doc, opts) flags in C what a find loop with doc:flag flags:
+    the same JSON, byte for byte; label the term unless given; note and
+    score; the count returned; errors for a bad opts table."""
+    d = tmp()
+    terms = '{ "géolocalisés", "l\'agenda", "bracelet connecté", "agenda" }'
+    write(os.path.join(d, "loop.lua"), 'return { stages = { "stages/loop.lua" } }\n')
+    write(os.path.join(d, "bulk.lua"), 'return { stages = { "stages/bulk.lua" } }\n')
+    write(os.path.join(d, "stages", "loop.lua"), r'''
+      local m = vigie.terms(%s)
+      return function(doc)
+        for term, s, e in m:find(doc.text) do doc:flag{ rule = "t", label = term, start = s, stop = e } end
+        for _, s, e in m:find(doc.text) do doc:flag{ rule = "u", label = "L", note = "n", score = 0.5, start = s, stop = e } end
+        doc.meta.n = 12
+      end
+    ''' % terms)
+    write(os.path.join(d, "stages", "bulk.lua"), r'''
+      local m = vigie.terms(%s)
+      return function(doc)
+        local a = m:flag(doc, { rule = "t" })
+        local b = m:flag(doc, { rule = "u", label = "L", note = "n", score = 0.5 })
+        doc.meta.n = a + b
+        assert(vigie.terms({ "absent" }):flag(doc, { rule = "x" }) == 0)
+        local function err(opts) return select(2, pcall(m.flag, m, doc, opts)) end
+        assert(err({}):find("'rule' is required", 1, true), err({}))
+        assert(err({ rule = "t", lable = "x" }):find("unknown key 'lable'", 1, true))
+        assert(err({ rule = 1 }):find("'rule' must be a string", 1, true))
+        assert(err({ rule = "t", score = "high" }):find("'score' must be a number", 1, true))
+        assert(select(2, pcall(m.flag, m, "text", { rule = "t" })):find("vigie.doc expected", 1, true))
+      end
+    ''' % terms)
+    nfd = unicodedata.normalize("NFD", "Les GÉOLOCALISÉS et géolocalisés.")
+    text = nfd + "\n« l\u2019agenda », un bracelet\u00a0\nconnecté, agendas, Agenda.\n"
+    write(os.path.join(d, "in.txt"), text)
+    runs = [vigie("run", p, "in.txt", "--normalize", "none", cwd=d) for p in ("loop.lua", "bulk.lua")]
+    for r in runs:
+        eq(r.code, 0, "run", r)
+    eq(runs[1].out, runs[0].out, "the same JSON")
+    flags = runs[1].docs[0]["flags"]
+    eq(len(flags), 12, "6 matches, flagged twice")
+    eq([f["label"] for f in flags if f["rule"] == "t"],
+       ["géolocalisés", "géolocalisés", "l'agenda", "agenda", "bracelet connecté", "agenda"])
+    check(all(f["label"] == "L" and f["note"] == "n" and f["score"] == 0.5
+              for f in flags if f["rule"] == "u"), "label, note, score given", flags)
+
+
 def test_ten_thousand_generated_terms():
     lua(r'''
       local terms, want = {}, {}

@@ -5,6 +5,7 @@
  * nothing but white space left out), and vg_segment_sentence_at, checked
  * against the whole-text segmentation and on a 1 MB text.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -438,6 +439,56 @@ static void test_random_texts(void) {
   }
 }
 
+/* vg_segment_sentence_in with the breaks found once gives what
+ * vg_segment_sentence_at gives, for spans of every length up to 24 bytes
+ * at every code point of random texts up to 6 KB, long sentences (past the
+ * window) among them. */
+static void test_sentence_in(void) {
+  static const char *const TOK[] = {
+      "mot ", "été ", "État ", "ÉLU\u00A0", "mot", " ", "M.", "etc.", ".", "!", "?",
+      "…", "\u202F", " ", " ", " ", " ", "\n", "\n\n", "- ", "1) ", "« ", " »",
+      "’", ",", "de", "\u2028", "e\u0301", "😀"};
+  size_t ntok = sizeof TOK / sizeof *TOK;
+  unsigned long long seed = 1234567ULL;
+  static char t[6200];
+  vg_breaks b = {0};
+  for (int round = 0; round < 24; round++) {
+    size_t n = 0;
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    /* a token of any kind 1%, 5%, 30% or 100% of the time, else a word or
+     * a space: breaks a window apart or more, or closer */
+    static const unsigned rate[] = {1, 5, 30, 100};
+    size_t ntoks = (size_t)(seed >> 33) % 2000;
+    for (size_t k = 0; k < ntoks; k++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      const char *w = TOK[(seed >> 33) % ((seed >> 16) % 100 < rate[round % 4] ? ntok : 6)];
+      size_t len = strlen(w);
+      if (n + len + 1 >= sizeof t) break;
+      memcpy(t + n, w, len);
+      n += len;
+    }
+    t[n] = '\0';
+    CHECK(vg_segment_breaks(t, n, &b) == 0);
+    for (size_t i = 0; i <= n; i++) {
+      if (i < n && (t[i] & 0xC0) == 0x80) continue;
+      for (size_t j = i; j <= n && j <= i + 24; j++) {
+        if (j < n && (t[j] & 0xC0) == 0x80) continue;
+        vg_span a, c;
+        CHECK(vg_segment_sentence_at(t, n, i, j, &a) == 0);
+        CHECK(vg_segment_sentence_in(&b, t, n, i, j, &c) == 0);
+        if (a.start != c.start || a.end != c.end) {
+          CHECK(a.start == c.start && a.end == c.end);
+          fprintf(stderr, "  round %d, span %zu..%zu: %zu..%zu scanning, %zu..%zu with breaks\n",
+                  round, i, j, a.start, a.end, c.start, c.end);
+          vg_segment_breaks_free(&b);
+          return;
+        }
+      }
+    }
+  }
+  vg_segment_breaks_free(&b);
+}
+
 int main(void) {
   RUN(test_plain);
   RUN(test_abbreviations);
@@ -457,5 +508,6 @@ int main(void) {
   RUN(test_sentence_at_matches_segmentation);
   RUN(test_sentence_at_large);
   RUN(test_random_texts);
+  RUN(test_sentence_in);
   return DONE();
 }
