@@ -2,16 +2,39 @@
 #include "json_out.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
+/* Some byte of v is below c (c <= 0x80; exact for bytes below 0x80, and a
+ * byte of 0x80 or more never counts). */
+#define HASLESS8(v, c) (((v) - ONES8 * (c)) & ~(v) & HIGH8)
+#define HASZERO8(v) HASLESS8(v, 1)
+
+/* Appends the string literal s. */
+#define LIT(b, s) vg_buf_append(b, s, sizeof s - 1)
+
+/* The length of the prefix of s[0..n) made of 8-byte blocks that need no
+ * escaping (no control character, no '"', no '\\'). */
+static size_t plain8(const char *s, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v;
+    memcpy(&v, s + i, 8);
+    if (HASLESS8(v, 0x20) || HASZERO8(v ^ (ONES8 * '"')) || HASZERO8(v ^ (ONES8 * '\\'))) break;
+  }
+  return i;
+}
 
 int vg_json_str(vg_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   if (vg_buf_reserve(b, n + 2)) return -1;
   b->data[b->len++] = '"';
   size_t run = 0; /* start of the pending run of plain bytes */
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; (i += plain8(s + i, n - i)) < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     if (vg_buf_append(b, s + run, i - run)) return -1;
@@ -136,22 +159,38 @@ int vg_json_metadata(vg_buf *b, const vg_doc *d) {
   return vg_buf_putc(b, '}');
 }
 
+/* The excerpt written last: its span of the text, and where its JSON
+ * string is in the output (flags in a row often share their sentence). */
+typedef struct excerpt_memo {
+  size_t from, to, at, len;
+} excerpt_memo;
+
 /* A flag; page > 0 (PDF) is written after col. */
 static int flag_json(vg_buf *b, const vg_doc *d, const vg_breaks *bk, const vg_flag *f,
-                     size_t page) {
+                     size_t page, excerpt_memo *memo) {
   size_t from, to;
   vg_doc_excerpt(d, bk, f->start, f->end, &from, &to);
-  if (vg_buf_append(b, "{\"rule\":", 8) || vg_json_cstr(b, f->rule) ||
-      key(b, "label") || vg_json_cstr(b, f->label) ||
-      vg_buf_append(b, ",\"start\":", 9) || vg_buf_u64(b, f->start) ||
-      vg_buf_append(b, ",\"end\":", 7) || vg_buf_u64(b, f->end) ||
-      vg_buf_append(b, ",\"line\":", 8) || vg_buf_u64(b, f->line) ||
-      vg_buf_append(b, ",\"col\":", 7) || vg_buf_u64(b, f->col) ||
-      (page && (vg_buf_append(b, ",\"page\":", 8) || vg_buf_u64(b, page))) ||
-      key(b, "match") || vg_json_str(b, d->text.data + f->start, f->end - f->start) ||
-      key(b, "excerpt") || vg_json_str(b, d->text.data + from, to - from) ||
-      key(b, "score"))
+  if (LIT(b, "{\"rule\":") || vg_json_cstr(b, f->rule) ||
+      LIT(b, ",\"label\":") || vg_json_cstr(b, f->label) ||
+      LIT(b, ",\"start\":") || vg_buf_u64(b, f->start) ||
+      LIT(b, ",\"end\":") || vg_buf_u64(b, f->end) ||
+      LIT(b, ",\"line\":") || vg_buf_u64(b, f->line) ||
+      LIT(b, ",\"col\":") || vg_buf_u64(b, f->col) ||
+      (page && (LIT(b, ",\"page\":") || vg_buf_u64(b, page))) ||
+      LIT(b, ",\"match\":") || vg_json_str(b, d->text.data + f->start, f->end - f->start) ||
+      LIT(b, ",\"excerpt\":"))
     return -1;
+  if (memo->len && memo->from == from && memo->to == to) {
+    if (vg_buf_reserve(b, memo->len)) return -1; /* before the copy: b->data may move */
+    memcpy(b->data + b->len, b->data + memo->at, memo->len);
+    b->len += memo->len;
+    b->data[b->len] = '\0';
+  } else {
+    size_t at = b->len;
+    if (vg_json_str(b, d->text.data + from, to - from)) return -1;
+    *memo = (excerpt_memo){from, to, at, b->len - at};
+  }
+  if (LIT(b, ",\"score\":")) return -1;
   long long iscore = (long long)f->score;
   if (f->score_is_int ? (iscore < 0 && vg_buf_putc(b, '-')) ||
                             vg_buf_u64(b, iscore < 0 ? 0 - (uint64_t)iscore : (uint64_t)iscore)
@@ -181,10 +220,11 @@ int vg_json_doc(vg_buf *b, const vg_doc *d, int with_text) {
   size_t page = 1, at = 0;
   vg_breaks br = {0};
   const vg_breaks *bk = vg_doc_breaks(d, &br);
+  excerpt_memo memo = {0};
   for (size_t i = 0; !rc && i < d->nflags; i++) {
     const vg_flag *f = &d->flags[order[i]];
     for (; paged && at < f->start; at++) page += d->text.data[at] == '\f';
-    rc = (i && vg_buf_putc(b, ',')) || flag_json(b, d, bk, f, paged ? page : 0);
+    rc = (i && vg_buf_putc(b, ',')) || flag_json(b, d, bk, f, paged ? page : 0, &memo);
   }
   vg_segment_breaks_free(&br);
   if (order != small) free(order);

@@ -444,8 +444,11 @@ int vg_segment_sentences(const char *text, size_t n, vg_span **out,
 
 int vg_segment_breaks(const char *text, size_t n, vg_breaks *b) {
   const uchar *t = (const uchar *)text;
+  static const char *const CAND = "\n.!?\xE2"; /* candidate()'s bytes */
   b->n = 0;
   for (size_t i = 0; i < n; i++) {
+    i += strcspn(text + i, CAND); /* the text is NUL-terminated... */
+    if (i >= n) break;            /* ...or has NUL bytes: scanned on */
     size_t p;
     if (!candidate(t[i]) || !break_at(t, n, i, &p)) continue;
     if (b->n == b->cap) {

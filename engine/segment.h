@@ -73,7 +73,8 @@ typedef struct vg_breaks {
   size_t *at; /* pairs: a candidate's offset, the break it makes */
   size_t n, cap; /* pairs */
 } vg_breaks;
-/* Fills b with the breaks of text[0, n). Returns 0, or -1 when out of
+/* Fills b with the breaks of text[0, n), which must be NUL-terminated
+ * (text[n] == 0, as a document's text is). Returns 0, or -1 when out of
  * memory. */
 int vg_segment_breaks(const char *text, size_t n, vg_breaks *b);
 void vg_segment_breaks_free(vg_breaks *b);

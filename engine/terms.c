@@ -511,8 +511,6 @@ struct vg_terms_scan {
   int pause;       /* a block was added since the last VG_TERMS_MORE */
   vg_buf win;
   size_t *map, mapcap;
-  vg_buf blk;      /* one block folded, and its map */
-  size_t *bmap, bmapcap;
   vg_terms_match *pend; /* matches waiting, sorted, from phead to npend */
   size_t phead, npend, pcap;
 };
@@ -522,9 +520,7 @@ vg_terms_scan *vg_terms_scan_new(void) { return calloc(1, sizeof(vg_terms_scan))
 void vg_terms_scan_free(vg_terms_scan *sc) {
   if (!sc) return;
   vg_buf_free(&sc->win);
-  vg_buf_free(&sc->blk);
   free(sc->map);
-  free(sc->bmap);
   free(sc->pend);
   free(sc);
 }
@@ -697,17 +693,6 @@ static int feed(vg_terms_scan *sc) {
   return 0;
 }
 
-static int map_reserve(size_t **map, size_t *cap, size_t want) {
-  if (*cap >= want) return 0;
-  size_t c = *cap ? *cap : 1024;
-  while (c < want) c *= 2;
-  size_t *p = realloc(*map, c * sizeof *p);
-  if (!p) return -1;
-  *map = p;
-  *cap = c;
-  return 0;
-}
-
 /* Folds the next block of text onto the end of the window, after dropping
  * what the automaton is done with (keeping the longest key and a little
  * more before i, for starts and boundaries). Returns 0, or -1 when out of
@@ -724,18 +709,11 @@ static int refill(vg_terms_scan *sc) {
   }
   size_t at = sc->n - sc->pos > BLOCK ? sc->pos + BLOCK : sc->n;
   size_t cut = vg_text_fold_cut((const char *)sc->text, sc->n, at);
-  if (vg_text_fold_map((const char *)sc->text + sc->pos, cut - sc->pos, FOLD_FLAGS,
-                       &sc->blk, &sc->bmap, &sc->bmapcap))
-    return -1;
-  size_t add = sc->blk.len;
   sc->win.len = sc->wlen;
-  if (vg_buf_reserve(&sc->win, add) || map_reserve(&sc->map, &sc->mapcap, sc->wlen + add + 1))
+  if (vg_text_fold_map_append((const char *)sc->text + sc->pos, cut - sc->pos, FOLD_FLAGS,
+                              sc->pos, &sc->win, &sc->map, &sc->mapcap))
     return -1;
-  memcpy(sc->win.data + sc->wlen, sc->blk.data, add);
-  for (size_t k = 0; k < add; k++) sc->map[sc->wlen + k] = sc->bmap[k] + sc->pos;
-  sc->wlen += add;
-  sc->win.len = sc->wlen;
-  sc->map[sc->wlen] = cut;
+  sc->wlen = sc->win.len;
   sc->pos = cut;
   sc->w = (const unsigned char *)sc->win.data;
   /* short of the end, stop 4 bytes early: the character after a match must

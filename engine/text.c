@@ -600,16 +600,21 @@ static int fold_grow(vg_buf *out, size_t o, size_t more, size_t **map,
   return 0;
 }
 
-int vg_text_fold_map(const char *str, size_t n, unsigned flags, vg_buf *out,
-                     size_t **mapp, size_t *mapcap) {
+int vg_text_fold_map(const char *s, size_t n, unsigned flags, vg_buf *out,
+                     size_t **map, size_t *mapcap) {
+  vg_buf_reset(out);
+  return vg_text_fold_map_append(s, n, flags, 0, out, map, mapcap);
+}
+
+int vg_text_fold_map_append(const char *str, size_t n, unsigned flags, size_t base,
+                            vg_buf *out, size_t **mapp, size_t *mapcap) {
   const unsigned char *s = (const unsigned char *)str;
   const int fold_space = (flags & VG_FOLD_SPACE) != 0;
   fold_ent cache[FOLD_CACHE];
-  size_t o = 0, i = 0;
+  size_t o = out->len, i = 0;
   int space = 0; /* the last byte written is a space from VG_FOLD_SPACE */
-  vg_buf_reset(out);
   /* invariant: room for o + (n - i) bytes and map entries, plus one */
-  if (fold_grow(out, 0, n, mapp, mapcap)) return -1;
+  if (fold_grow(out, o, n, mapp, mapcap)) return -1;
   memset(cache, 0xFF, sizeof cache);
   char *d = out->data;
   size_t *map = *mapp;
@@ -619,12 +624,12 @@ int vg_text_fold_map(const char *str, size_t n, unsigned flags, vg_buf *out,
       if (fold_space && ascii_white(c)) {
         if (!space) {
           d[o] = ' ';
-          map[o++] = i;
+          map[o++] = base + i;
           space = 1;
         }
       } else {
         d[o] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-        map[o++] = i;
+        map[o++] = base + i;
         space = 0;
       }
       i++;
@@ -634,12 +639,12 @@ int vg_text_fold_map(const char *str, size_t n, unsigned flags, vg_buf *out,
     size_t k = utf8_get(s + i, &cp);
     if ((flags & VG_FOLD_QUOTE) && (cp == 0x2019 || cp == 0x02BC)) {
       d[o] = '\'';
-      map[o++] = i;
+      map[o++] = base + i;
       space = 0;
     } else if (fold_space && uni_white(cp)) {
       if (!space) {
         d[o] = ' ';
-        map[o++] = i;
+        map[o++] = base + i;
         space = 1;
       }
     } else {
@@ -672,12 +677,12 @@ int vg_text_fold_map(const char *str, size_t n, unsigned flags, vg_buf *out,
           space = 0;
         }
         d[o] = b[j];
-        map[o++] = i;
+        map[o++] = base + i;
       }
     }
     i += k;
   }
-  map[o] = n;
+  map[o] = base + n;
   out->len = o;
   d[o] = '\0';
   return 0;

@@ -87,6 +87,11 @@ typedef enum vg_fold_flags {
  * reset first. s must be valid UTF-8. Returns 0, or -1 when out of memory. */
 int vg_text_fold_map(const char *s, size_t n, unsigned flags, vg_buf *out,
                      size_t **map, size_t *mapcap);
+/* vg_text_fold_map appending to out and to *map from out->len on, the
+ * offsets shifted by base: folding a text a block at a time into one
+ * window. */
+int vg_text_fold_map_append(const char *s, size_t n, unsigned flags, size_t base,
+                            vg_buf *out, size_t **map, size_t *mapcap);
 /* The first offset c >= at (c <= n) where valid UTF-8 s can be cut for
  * vg_text_fold_map: folding s[0..c) and s[c..n) apart (the second map
  * shifted by c) gives the fold of s, whatever the flags. c is before a
