@@ -5,7 +5,7 @@
  * Wake-ups cost more than the work on small documents, so threads are woken
  * only when they can go on for a while: the collector when the item it
  * waits for (the next in order) is done, the submitter when half the window
- * is free again. */
+ * and half the budget are free again. */
 #include "pool.h"
 
 #include <pthread.h>
@@ -13,6 +13,7 @@
 
 typedef struct slot {
   void *item;
+  size_t bytes;
   int done;
 } slot;
 
@@ -26,6 +27,7 @@ struct vg_pool {
   pthread_cond_t can_submit, has_work, has_done;
   slot *ring;
   size_t window;
+  size_t budget, bytes; /* bytes allowed in the pool, and in it now */
   unsigned long long submitted, dispatched, written;
   int closing; /* no more submissions */
   vg_pool_work_fn work;
@@ -77,19 +79,22 @@ static void *collector_main(void *arg) {
     pthread_mutex_lock(&p->mu);
     s->item = NULL;
     s->done = 0;
+    p->bytes -= s->bytes;
     p->written++;
-    if (p->submitted - p->written <= p->window / 2) pthread_cond_signal(&p->can_submit);
+    if (p->submitted - p->written <= p->window / 2 && p->bytes <= p->budget / 2)
+      pthread_cond_signal(&p->can_submit);
     pthread_mutex_unlock(&p->mu);
   }
 }
 
-vg_pool *vg_pool_new(size_t nworkers, size_t window, vg_pool_work_fn work,
+vg_pool *vg_pool_new(size_t nworkers, size_t window, size_t budget, vg_pool_work_fn work,
                      vg_pool_done_fn done, void *ctx) {
   vg_pool *p = calloc(1, sizeof *p);
   if (!p) return NULL;
   if (window < nworkers) window = nworkers;
   if (window < 1) window = 1;
   p->window = window;
+  p->budget = budget;
   p->work = work;
   p->done = done;
   p->ctx = ctx;
@@ -120,9 +125,11 @@ vg_pool *vg_pool_new(size_t nworkers, size_t window, vg_pool_work_fn work,
   return p;
 }
 
-int vg_pool_submit(vg_pool *p, void *item) {
+int vg_pool_submit(vg_pool *p, void *item, size_t bytes) {
   pthread_mutex_lock(&p->mu);
-  while (p->submitted - p->written >= p->window && !p->closing)
+  while ((p->submitted - p->written >= p->window ||
+          (p->bytes && bytes > p->budget - (p->bytes < p->budget ? p->bytes : p->budget))) &&
+         !p->closing)
     pthread_cond_wait(&p->can_submit, &p->mu);
   if (p->closing) {
     pthread_mutex_unlock(&p->mu);
@@ -130,7 +137,9 @@ int vg_pool_submit(vg_pool *p, void *item) {
   }
   slot *s = &p->ring[p->submitted++ % p->window];
   s->item = item;
+  s->bytes = bytes;
   s->done = 0;
+  p->bytes += bytes;
   pthread_cond_signal(&p->has_work);
   pthread_mutex_unlock(&p->mu);
   return 0;

@@ -30,6 +30,14 @@
 #include "worker.h"
 #include "writer.h"
 
+/* The work pool holds up to POOL_ITEMS documents a worker, and up to
+ * POOL_BYTES of them a worker (so does each worker's queue in the merge of
+ * a shared zip): enough small documents that each thread runs for a while
+ * between hand-offs (a window of 8 left -j 1 waiting a third of the time),
+ * while memory stays bounded whatever the documents weigh. */
+#define POOL_ITEMS 128
+#define POOL_BYTES ((size_t)16 << 20)
+
 volatile sig_atomic_t vg_stop_requested;
 
 static void on_signal(int sig) {
@@ -497,6 +505,8 @@ typedef struct item {
   vg_doc *doc;      /* a document read from JSONL, already made */
   int binary;       /* set by the worker */
   int oom;          /* the worker ran out of memory on it */
+  int unstarted;    /* an interrupt came before a worker took it: dropped
+                       unread, like what the reader had not read yet */
   result *res;
   size_t nres, capres;
   char werr[VG_ERRLEN]; /* a worker that cannot go on */
@@ -523,6 +533,11 @@ static void item_free(item *it) {
 }
 
 /* A copy of the entry the reader lent us. NULL when out of memory. */
+/* What an item weighs in the pool's budget: its bytes as read. */
+static size_t item_bytes(const item *it) {
+  return it ? it->size + (it->doc ? it->doc->text.len : 0) : 0;
+}
+
 static item *item_from_entry(const vg_entry *e) {
   item *it = calloc(1, sizeof *it);
   if (!it) return NULL;
@@ -576,6 +591,10 @@ static void collect(void *ud, const vg_outcome *o) {
 static void work(void *ctx, size_t w, void *p) {
   vigie_run *r = ctx;
   item *it = p;
+  if (vg_stop_requested) { /* what is in flight finishes; what waits does not start */
+    it->unstarted = 1;
+    return;
+  }
   if (it->kind != VG_ENTRY_DOC || atomic_load(&r->aborted)) return;
   if (it->doc) { /* from JSONL: normalize it like any text, unless flags point into it */
     vg_doc *d = it->doc;
@@ -621,6 +640,10 @@ static void done(void *ctx, void *p) {
   vigie_run *r = ctx;
   item *it = p;
   char err[VG_ERRLEN];
+  if (it->unstarted) {
+    item_free(it);
+    return;
+  }
   if (r->trace && !strcmp(it->id, r->trace)) r->trace_seen = 1;
   if (it->kind == VG_ENTRY_ERROR) {
     r->sum.input_errors++;
@@ -729,7 +752,7 @@ static uint64_t read_jsonl(vigie_run *r, vg_pool *pool, const char *input, uint6
   r->read_inputs++;
   if (!j) {
     item *it = item_from_jsonl(input, NULL, input, err);
-    if (!it || vg_pool_submit(pool, it)) abort_run(r, "%s: %s", input, "out of memory");
+    if (!it || vg_pool_submit(pool, it, item_bytes(it))) abort_run(r, "%s: %s", input, "out of memory");
     return taken;
   }
   vg_doc *d;
@@ -744,7 +767,7 @@ static uint64_t read_jsonl(vigie_run *r, vg_pool *pool, const char *input, uint6
     }
     if (rc > 0) taken++;
     item *it = item_from_jsonl(input, rc > 0 ? d : NULL, where, rc > 0 ? NULL : err);
-    if (!it || vg_pool_submit(pool, it)) {
+    if (!it || vg_pool_submit(pool, it, item_bytes(it))) {
       if (it) item_free(it);
       abort_run(r, "%s: %s", input, "out of memory");
       break;
@@ -795,10 +818,11 @@ static void *share_main(void *arg) {
       break;
     }
     it->at = sh->base + e.pos;
+    size_t bytes = item_bytes(it);
     work(r, sh->w, it);
     rank = (uint64_t)e.top == last ? rank + 1 : 0;
     last = (uint64_t)e.top;
-    if (vg_merge_put(sh->m, sh->w, (uint64_t)e.top << 24 | rank, it)) {
+    if (vg_merge_put(sh->m, sh->w, (uint64_t)e.top << 24 | rank, it, bytes)) {
       item_free(it);
       break;
     }
@@ -827,7 +851,7 @@ static int shareable(const char *path) {
 /* Reads a shareable zip with every worker; this thread collects, in entry
  * order. Returns the documents taken so far (for --limit). */
 static uint64_t read_shared(vigie_run *r, const char *path, uint64_t base, uint64_t taken) {
-  vg_merge *m = vg_merge_new(r->jobs, 16);
+  vg_merge *m = vg_merge_new(r->jobs, POOL_ITEMS, POOL_BYTES);
   share *sh = calloc(r->jobs, sizeof *sh);
   pthread_t *t = calloc(r->jobs, sizeof *t);
   size_t started = 0;
@@ -891,7 +915,7 @@ static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) 
       if (r->limit && taken >= r->limit) break;
       continue;
     }
-    if (!pool && !(pool = vg_pool_new(r->jobs, 4 * r->jobs + 4, work, done, r))) {
+    if (!pool && !(pool = vg_pool_new(r->jobs, POOL_ITEMS * r->jobs + 4, POOL_BYTES * r->jobs, work, done, r))) {
       abort_run(r, "%s%s", "cannot start the worker threads", "");
       break;
     }
@@ -914,7 +938,7 @@ static void run_inputs(vigie_run *r, const char *const *inputs, size_t ninputs) 
       if (e.kind != VG_ENTRY_ERROR) taken++;
       item *it = item_from_entry(&e);
       if (it) it->at = base + e.pos;
-      if (!it || vg_pool_submit(pool, it)) {
+      if (!it || vg_pool_submit(pool, it, item_bytes(it))) {
         if (it) item_free(it);
         abort_run(r, "%s: %s", e.id, "out of memory");
         break;
