@@ -324,7 +324,7 @@ static int push_level(vg_input *in, struct archive *a, const char *id,
   L->pending = first;
   L->pending_r = r;
   L->has_pending = 1;
-  L->cheap_skip = vg_input_cheap_skip(a, seekable);
+  L->cheap_skip = vg_input_cheap_skip(a, r >= ARCHIVE_WARN ? first : NULL, seekable);
   L->hpos = -1;
   L->hnum = 0;
   in->nlv++;

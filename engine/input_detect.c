@@ -9,9 +9,59 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "input_internal.h"
+
+/* A zip file of more entries than this is read as a stream (see
+ * zip_entries). */
+#define ZIP_STREAM_ENTRIES 10000
+
+static uint64_t le(const unsigned char *p, int n) {
+  uint64_t v = 0;
+  while (n--) v = v << 8 | p[n];
+  return v;
+}
+
+/* The number of entries the end of central directory record of the file fs
+ * announces, when fs starts with a zip's local file header; 0 otherwise.
+ * libarchive's seekable zip reader keeps the whole central directory
+ * (about 150 bytes an entry, in each reader) while its streamable reader,
+ * which goes from local header to local header, keeps nothing: a zip with
+ * many entries is read that way, so that memory does not grow with the
+ * corpus. The count only chooses the reader: a wrong one costs memory or
+ * the central directory's extras, never an entry. */
+static uint64_t zip_entries(const char *fs) {
+  unsigned char b[65536 + 22], z[56];
+  struct stat st;
+  uint64_t n = 0;
+  /* only a regular file: opening a FIFO would take its writer's first bytes
+   * away from the reader (and O_NONBLOCK, should one appear meanwhile) */
+  if (stat(fs, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  if (st.st_size < ZIP_STREAM_ENTRIES * (30 + 46)) return 0; /* too small for that many headers */
+  int fd = open(fs, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return 0;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 22 &&
+      pread(fd, b, 4, 0) == 4 && !memcmp(b, "PK\3\4", 4)) {
+    size_t len = (uint64_t)st.st_size < sizeof b ? (size_t)st.st_size : sizeof b;
+    if (pread(fd, b, len, st.st_size - (off_t)len) == (ssize_t)len)
+      for (size_t i = len - 22 + 1; i-- > 0;) { /* the record, from the end */
+        if (memcmp(b + i, "PK\5\6", 4)) continue;
+        n = le(b + i + 10, 2);
+        if (n == 0xFFFF && i >= 20 && !memcmp(b + i - 20, "PK\6\7", 4) && /* zip64 */
+            pread(fd, z, sizeof z, (off_t)le(b + i - 12, 8)) == (ssize_t)sizeof z &&
+            !memcmp(z, "PK\6\6", 4))
+          n = le(z + 32, 8);
+        break;
+      }
+  }
+  close(fd);
+  return n;
+}
 
 /* How open_reader builds its reader. */
 enum {
@@ -29,8 +79,8 @@ enum {
  * blocks found in ordinary text) and filters that would run an external
  * program (lrzip, lzop, grzip; bzip2/xz/zstd/lz4/gzip when their library is
  * missing): the reader never forks. Returns archive_read_open's status. */
-static int open_reader(struct archive **pa, int mode, const char *fs, const void *mem,
-                       size_t len) {
+static int open_reader(struct archive **pa, int mode, int zip_stream, const char *fs,
+                       const void *mem, size_t len) {
   struct archive *a = *pa = archive_read_new();
   if (!a) return ARCHIVE_FATAL;
   if (archive_zlib_version()) archive_read_support_filter_gzip(a);
@@ -57,7 +107,10 @@ static int open_reader(struct archive **pa, int mode, const char *fs, const void
     archive_read_support_format_tar(a);
     archive_read_support_format_warc(a);
     archive_read_support_format_xar(a);
-    archive_read_support_format_zip(a);
+    if (zip_stream)
+      archive_read_support_format_zip_streamable(a);
+    else
+      archive_read_support_format_zip(a);
   }
   archive_read_support_format_raw(a);
   if (fs) return archive_read_open_filename(a, fs, VG_INPUT_BLOCK_SIZE);
@@ -94,9 +147,9 @@ static int no_entries(struct archive *a, int r) {
  * input cannot be reopened: it gets one try. */
 int vg_input_open(struct archive **pa, const char *fs, const void *mem, size_t len,
                   struct archive_entry **ae, int *open_err) {
-  int mode = OPEN_ALL;
+  int mode = OPEN_ALL, zip_stream = fs && zip_entries(fs) > ZIP_STREAM_ENTRIES;
   for (;;) {
-    int r = open_reader(pa, mode, fs, mem, len);
+    int r = open_reader(pa, mode, zip_stream, fs, mem, len);
     if (!*pa) return ARCHIVE_FATAL - 1;
     int reopen = fs || mem;
     if (r != ARCHIVE_OK) {
@@ -114,10 +167,12 @@ int vg_input_open(struct archive **pa, const char *fs, const void *mem, size_t l
 }
 
 /* Whether libarchive skips the rest of an entry without decompressing it:
- * formats that store bytes as they are, and zip when it can seek (it then
- * knows each entry's compressed size). Elsewhere the reader reads the rest
- * through itself, so that the archive's ratio is watched while it does. */
-int vg_input_cheap_skip(struct archive *a, int seekable) {
+ * formats that store bytes as they are, and zip when it can seek and knows
+ * the entries' compressed sizes (always from the central directory; from
+ * the local headers as the first entry, first, has it, unless the writer
+ * put them after the data). Elsewhere the reader reads the rest through
+ * itself, so that the archive's ratio is watched while it does. */
+int vg_input_cheap_skip(struct archive *a, struct archive_entry *first, int seekable) {
   if (archive_filter_count(a) > 1) return 0;
   switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
     case ARCHIVE_FORMAT_TAR:
@@ -125,7 +180,7 @@ int vg_input_cheap_skip(struct archive *a, int seekable) {
     case ARCHIVE_FORMAT_AR:
     case ARCHIVE_FORMAT_ISO9660:
     case ARCHIVE_FORMAT_WARC: return 1;
-    case ARCHIVE_FORMAT_ZIP: return seekable;
+    case ARCHIVE_FORMAT_ZIP: return seekable && first && archive_entry_size_is_set(first);
     default: return 0;
   }
 }

@@ -28,8 +28,9 @@ int vg_input_open(struct archive **pa, const char *fs, const void *mem, size_t l
 int vg_input_system_error(int err);
 /* Whether a's format holds entries (not raw, empty, mtree, or none yet). */
 int vg_input_is_container(struct archive *a);
-/* Whether libarchive skips an entry of a without decompressing it. */
-int vg_input_cheap_skip(struct archive *a, int seekable);
+/* Whether libarchive skips an entry of a (whose first header is first)
+ * without decompressing it. */
+int vg_input_cheap_skip(struct archive *a, struct archive_entry *first, int seekable);
 /* Whether p[0..n) might be an archive or a compressed stream for
  * libarchive: a "no" is sure, a "yes" only a hint. */
 int vg_input_maybe_container(const unsigned char *p, size_t n);

@@ -75,4 +75,67 @@ def test_limit_and_a_missing_zip_with_several_jobs():
     eq(sum('"id":"broken.zip"' in l for l in errs), 1, "the damage is told once")
 
 
+
+class Unseekable(io.RawIOBase):
+    """A file zipfile cannot seek in: it then writes each entry's sizes
+    after its data (a data descriptor), as streaming zip writers do."""
+    def __init__(self, f):
+        self.f = f
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        return self.f.write(b)
+
+
+def test_a_zip_of_many_entries_is_read_as_a_stream():
+    """Past 10,000 entries a zip is read from local header to local header
+    (so memory does not grow with its entries): the same documents, in the
+    same order, as the same files in a tar, with -j 1 and -j 2, whether the
+    entries carry their sizes before their data or after it."""
+    d = tmp()
+    n = 10050
+    names = []
+    for name, kw in (("sized.zip", {}), ("streamed.zip", {"stream": True})):
+        path = os.path.join(d, name)
+        with open(path, "wb") as f:
+            with zipfile.ZipFile(Unseekable(f) if kw else f, "w", zipfile.ZIP_DEFLATED) as z:
+                for i in range(n):
+                    if i == 77:
+                        z.writestr("n077.zip", inner_zip())
+                    elif i % 1000 == 999:
+                        z.writestr("b%05d.bin" % i, b"\x00\x01" * 10)
+                    else:
+                        z.writestr("t%05d.txt" % i, "Tract %d: la badgeuse.\n" % i)
+                    if name == "sized.zip":
+                        names.append(z.infolist()[-1].filename)
+    import tarfile
+    with tarfile.open(os.path.join(d, "same.tar"), "w") as t, zipfile.ZipFile(os.path.join(d, "sized.zip")) as z:
+        for name in names:
+            info = tarfile.TarInfo(name)
+            data = z.read(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    check(zipfile.ZipFile(os.path.join(d, "streamed.zip")).infolist()[0].flag_bits & 8,
+          "streamed.zip puts its sizes after the data")
+    write(os.path.join(d, "p.lua"), "return { stages = { function() end } }")
+
+    def docs(src, j):
+        r = vigie("run", "p.lua", src, "-j", j, "--errors", "e.jsonl", cwd=d)
+        eq(r.code, 0, src, r)
+        skipped = open(os.path.join(d, "e.jsonl")).read().count('"skipped"')
+        return [(x["id"].split("!", 1)[1], x["text"]) for x in r.docs], skipped
+
+    want = docs("same.tar", "1")
+    eq(len(want[0]), n - 10 + 2, "documents: the binaries skipped, the nested zip's three")
+    eq(want[1], 10, "the binaries, skipped")
+    for src in ("sized.zip", "streamed.zip"):
+        for j in ("1", "2"):
+            got = docs(src, j)
+            eq(got[1], want[1], "%s -j %s: skips" % (src, j))
+            check(got[0] == want[0], "%s -j %s: the tar's documents, in order" % (src, j),
+                  [a for a, b in zip(got[0], want[0]) if a != b][:3])
+
+
 main()
