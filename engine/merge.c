@@ -1,12 +1,14 @@
 /* merge.c: see merge.h. One mutex, one condition for the consumer and one
- * for the producers: the queues are small and the items large. A thread is
- * woken only when it can go on: the consumer when a queue it may wait on
- * gets its first item (or closes), a producer when its queue, which it found
+ * for the producers. A thread is woken only when it can go on for a while:
+ * the consumer when a queue gets its BATCH-th item (or closes, or its
+ * producer has to wait for room), a producer when its queue, which it found
  * full, is down to half its items and half its budget. */
 #include "merge.h"
 
 #include <pthread.h>
 #include <stdlib.h>
+
+#define BATCH 16
 
 typedef struct queue {
   uint64_t *keys;
@@ -56,6 +58,7 @@ int vg_merge_put(vg_merge *m, size_t producer, uint64_t key, void *item, size_t 
   while ((q->len == m->cap || (q->len && bytes > m->budget - (q->weight < m->budget ? q->weight : m->budget))) &&
          !m->cancelled) {
     q->waiting = 1;
+    pthread_cond_signal(&m->can_take); /* the consumer may wait on the items it holds */
     pthread_cond_wait(&m->can_put, &m->mu);
   }
   q->waiting = 0;
@@ -68,7 +71,7 @@ int vg_merge_put(vg_merge *m, size_t producer, uint64_t key, void *item, size_t 
   q->items[at] = item;
   q->bytes[at] = bytes;
   q->weight += bytes;
-  if (q->len == 1) pthread_cond_signal(&m->can_take); /* it waits only on empty queues */
+  if (q->len == (m->cap < BATCH ? m->cap : BATCH)) pthread_cond_signal(&m->can_take);
   pthread_mutex_unlock(&m->mu);
   return 0;
 }

@@ -3,13 +3,16 @@
  * done, [dispatched, submitted) wait for a worker.
  *
  * Wake-ups cost more than the work on small documents, so threads are woken
- * only when they can go on for a while: the collector when the item it
- * waits for (the next in order) is done, the submitter when half the window
- * and half the budget are free again. */
+ * only when they can go on for a while: the collector when BATCH items from
+ * the one it waits for (the next in order) are taken, or when the workers
+ * have nothing left to take, and that one is done; the submitter when half
+ * the window and half the budget are free again. */
 #include "pool.h"
 
 #include <pthread.h>
 #include <stdlib.h>
+
+#define BATCH 16
 
 typedef struct slot {
   void *item;
@@ -56,7 +59,9 @@ static void *worker_main(void *arg) {
     p->work(p->ctx, a->index, s->item);
     pthread_mutex_lock(&p->mu);
     s->done = 1;
-    if (seq == p->written) pthread_cond_signal(&p->has_done); /* the one the collector awaits */
+    if (p->ring[p->written % p->window].done &&
+        (seq + 1 >= p->written + BATCH || p->dispatched == p->submitted || p->closing))
+      pthread_cond_signal(&p->has_done);
     pthread_mutex_unlock(&p->mu);
   }
 }
