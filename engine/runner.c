@@ -302,9 +302,12 @@ vg_doc *vg_entry_doc(const vg_entry *e, vg_norm norm, vg_buf *scratch) {
   d->bytes = e->raw;
   d->mtime = e->mtime;
   d->has_mtime = e->has_mtime;
+  int ready = vg_text_ready(e->data, e->size, norm); /* most texts: one pass, one copy */
+  d->encoding = VG_ENC_UTF8;
   if ((e->format && vg_doc_set_format(d, e->format, e->meta, e->meta_len)) ||
-      vg_text_decode(e->data, e->size, scratch, &d->encoding, &d->replaced) ||
-      vg_text_normalize(scratch->data, scratch->len, norm, &d->text)) {
+      (ready ? vg_buf_append(&d->text, e->data, e->size)
+             : vg_text_decode(e->data, e->size, scratch, &d->encoding, &d->replaced) ||
+                   vg_text_normalize(scratch->data, scratch->len, norm, &d->text))) {
     vg_doc_free(d);
     return NULL;
   }

@@ -452,6 +452,38 @@ static int nfc_quick(const unsigned char *s, size_t n) {
   return 1;
 }
 
+int vg_text_ready(const unsigned char *s, size_t n, vg_norm form) {
+  if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) return 0; /* a BOM to strip */
+  if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) return 0;
+  if (form == VG_NORM_NFC) pthread_once(&nfc_once, nfc_build);
+  for (size_t i = 0; i < n;) {
+    while (i + 8 <= n) { /* ASCII without CR, 8 bytes at a time */
+      uint64_t v = load8(s + i);
+      if ((v & HIGH8) || HASZERO8(v ^ (ONES8 * '\r'))) break;
+      i += 8;
+    }
+    if (i == n) break;
+    if (s[i] < 0x80) {
+      if (s[i++] == '\r') return 0;
+      continue;
+    }
+    int ok;
+    size_t k = utf8_next(s + i, n - i, &ok);
+    if (!ok) return 0;
+    if (form == VG_NORM_NFC) { /* as nfc_quick: beyond the BMP, utf8proc decides */
+      if (k == 4) return 0;
+      uint32_t cp = k == 2 ? (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F)
+                           : (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 |
+                                 (s[i + 2] & 0x3F);
+      if (!(nfc_stable[cp >> 3] >> (cp & 7) & 1)) return 0;
+    } else if (form != VG_NORM_NONE) {
+      return 0;
+    }
+    i += k;
+  }
+  return 1;
+}
+
 /* Maps valid UTF-8 s[0..n) into out (reset first) in pieces, so the code
  * point buffer is sized by the longest piece, not by the text. A piece is
  * cut only just before an ASCII byte: ASCII characters are starters that

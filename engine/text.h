@@ -54,6 +54,14 @@ int vg_text_is_binary(const unsigned char *p, size_t n);
 int vg_text_decode(const unsigned char *raw, size_t n, vg_buf *out,
                    vg_encoding *enc, size_t *replaced);
 
+/* 1 when raw[0..n) is already what vg_text_decode then vg_text_normalize
+ * to form would make of it, byte for byte: UTF-8 without a BOM, without CR,
+ * and in the form (for NFC: only characters that NFC leaves alone whatever
+ * comes before them, as the quick check of vg_text_normalize has it; for
+ * NFD, NFKC and NFKD: only ASCII). One pass, no copy: most documents take
+ * it. */
+int vg_text_ready(const unsigned char *raw, size_t n, vg_norm form);
+
 /* Normalizes valid UTF-8 s into out (VG_NORM_NONE copies). Works in bounded
  * pieces, so memory stays proportional to the text, not four times it.
  * Returns 0, or -1 when out of memory. */

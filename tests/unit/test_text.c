@@ -565,6 +565,63 @@ static void test_nfc_quick_check_agrees_with_utf8proc(void) {
   vg_buf_free(&out);
 }
 
+/* vg_text_ready says yes only where decoding then normalizing gives the
+ * same bytes: every code point of the BMP between ASCII letters, for each
+ * form, and texts of random pieces (CR, BOMs, invalid bytes, marks, emoji);
+ * and yes for a plain French text in NFC. */
+static void ready_agrees(const unsigned char *s, size_t n, int *bad, int *yes) {
+  static const vg_norm forms[] = {VG_NORM_NFC, VG_NORM_NFD, VG_NORM_NFKC, VG_NORM_NFKD, VG_NORM_NONE};
+  vg_buf dec = {0}, out = {0};
+  for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+    if (!vg_text_ready(s, n, forms[f])) continue;
+    (*yes)++;
+    vg_encoding enc;
+    size_t rep;
+    CHECK(vg_text_decode(s, n, &dec, &enc, &rep) == 0);
+    CHECK(vg_text_normalize(dec.data, dec.len, forms[f], &out) == 0);
+    if (enc != VG_ENC_UTF8 || rep || out.len != n || memcmp(out.data, s, n)) {
+      if ((*bad)++ < 5) fprintf(stderr, "ready but changed: form %zu, %zu bytes\n", f, n);
+    }
+  }
+  vg_buf_free(&dec);
+  vg_buf_free(&out);
+}
+
+static void test_ready_only_when_nothing_changes(void) {
+  int bad = 0, yes = 0;
+  for (uint32_t c = 0x80; c < 0x10000; c++) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    unsigned char in[16];
+    size_t n = 0;
+    in[n++] = 'a';
+    n += (size_t)utf8proc_encode_char((utf8proc_int32_t)c, in + n);
+    in[n++] = 'b';
+    ready_agrees(in, n, &bad, &yes);
+  }
+  static const char *const piece[] = {"mot ", "été ", "\r\n", "\r", "\xEF\xBB\xBF", "\xFF\xFE", "e\xCC\x81",
+                                      "\xE2\x80\x99", "\xF0\x9F\x98\x80", "\xC3", "\xE9", "Å", "ﬁ", "\n", "x"};
+  unsigned long long seed = 42;
+  for (int round = 0; round < 20000; round++) {
+    unsigned char t[64];
+    size_t n = 0;
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    for (size_t k = (seed >> 33) % 8; k-- > 0;) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      const char *p = piece[(seed >> 33) % (sizeof piece / sizeof *piece)];
+      memcpy(t + n, p, strlen(p));
+      n += strlen(p);
+    }
+    ready_agrees(t, n, &bad, &yes);
+  }
+  CHECK_INT(bad, 0);
+  CHECK(yes > 20000);
+  const char *fr = "La direction a installé une badgeuse à l’entrée de l’entrepôt. « Non ! »\n";
+  CHECK(vg_text_ready((const unsigned char *)fr, strlen(fr), VG_NORM_NFC));
+  CHECK(vg_text_ready((const unsigned char *)fr, strlen(fr), VG_NORM_NONE));
+  CHECK(!vg_text_ready((const unsigned char *)fr, strlen(fr), VG_NORM_NFD));
+  CHECK(vg_text_ready((const unsigned char *)"plain ASCII\n", 12, VG_NORM_NFKD));
+}
+
 int main(void) {
   RUN(test_same_sentence_in_every_encoding_and_line_end);
   RUN(test_cp1252_specials_and_undefined_bytes);
@@ -576,6 +633,7 @@ int main(void) {
   RUN(test_normalize_long_text_equals_whole_map);
   RUN(test_normalize_long_run_without_ascii);
   RUN(test_nfc_quick_check_agrees_with_utf8proc);
+  RUN(test_ready_only_when_nothing_changes);
   RUN(test_fold);
   RUN(test_casefold);
   RUN(test_valid);
