@@ -32,6 +32,7 @@
 
 #include "extract.h"
 #include "input_internal.h"
+#include "zip_inflate.h"
 #include "util.h"
 
 #define RATIO_FLOOR (1024 * 1024)   /* ratios are checked once this much has been produced */
@@ -60,6 +61,7 @@ typedef struct level {
   int64_t hpos;     /* level 0: where the last header read whole starts (-1: none yet) */
   size_t hnum;      /* and its number */
   char *salvaged;   /* owned: the gzip damage this level was salvaged from, until reported */
+  vg_zip_inflate *zi; /* owned: level 0, a zip read as a stream: its entries inflated by us */
 } level;
 
 /* One directory being walked. */
@@ -304,6 +306,8 @@ static void pop_level(vg_input *in) {
   free(L->file);
   free(L->salvaged);
   L->file = L->salvaged = NULL;
+  vg_zip_inflate_close(L->zi);
+  L->zi = NULL;
   L->hpos = -1;
   L->hnum = 0;
   L->pending = NULL;
@@ -438,7 +442,7 @@ static int salvage(vg_input *in, const char *fs, const char *id, int64_t hpos, s
   struct archive *a = NULL;
   struct archive_entry *ae = NULL;
   int oerr = 0;
-  int r = vg_input_open(&a, NULL, b.data, b.len, &ae, &oerr);
+  int r = vg_input_open(&a, NULL, b.data, b.len, &ae, &oerr, NULL);
   for (int k = 0; k < skip && r >= ARCHIVE_WARN; k++) r = archive_read_next_header(a, &ae);
   char *idc = vg_strdup(id), *m = vg_strdup(msg);
   if (!a || r < ARCHIVE_WARN || r == ARCHIVE_EOF || !vg_input_is_container(a) || !idc || !m) {
@@ -703,7 +707,7 @@ static int entry_bytes(vg_input *in, vg_entry *e, size_t li) {
   struct archive *b = NULL;
   struct archive_entry *ae = NULL;
   int oerr = 0;
-  int r = vg_input_open(&b, NULL, L->data.data, L->data.len, &ae, &oerr);
+  int r = vg_input_open(&b, NULL, L->data.data, L->data.len, &ae, &oerr, NULL);
   if (!b) return oom(in, e);
   if (r < ARCHIVE_FATAL) { /* only a filter can fail here: a bad compressed stream */
     set_reason(in, "%s", lib_msg(b));
@@ -874,6 +878,18 @@ static int step_level(vg_input *in, vg_entry *e) {
   }
   double ratio = 0;
   int err = 0;
+  if (L->zi && size >= 0) { /* the plain case, inflated here; skipping it costs libarchive nothing */
+    int z = vg_zip_inflate_read(L->zi, archive_read_header_position(L->a), archive_entry_pathname(ae),
+                                (uint64_t)size, in->o.max_doc_bytes, in->o.max_ratio, RATIO_FLOOR,
+                                &L->data);
+    if (z < 0) return oom(in, e);
+    if (z > 0) {
+      L->out += L->data.len;
+      archive_read_data_skip(L->a); /* damage past the entry: the next header tells */
+      if (level_over(in, L, &ratio)) return report_read(in, e, L->a, L, RD_LEVEL_RATIO, ratio, 0, NULL);
+      return entry_bytes(in, e, li);
+    }
+  }
   int rs = read_data(in, L->a, &L->data, L, archive_filter_bytes(L->a, -1), size,
                      &ratio, &err);
   if (rs != RD_OK) {
@@ -929,7 +945,8 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
   struct archive *a = NULL;
   struct archive_entry *ae = NULL;
   int oerr = 0;
-  int r = vg_input_open(&a, fs, NULL, 0, &ae, &oerr);
+  int streamed = 0;
+  int r = vg_input_open(&a, fs, NULL, 0, &ae, &oerr, &streamed);
   if (!a) return oom(in, e);
   if (r < ARCHIVE_FATAL) {
     char eb[128];
@@ -973,6 +990,8 @@ static int open_file(vg_input *in, vg_entry *e, const char *fs, const char *id,
       if (push_level(in, a, id, ae, r, seekable) == 0) {
         if (st && S_ISREG(st->st_mode) && archive_filter_code(a, 0) == ARCHIVE_FILTER_GZIP)
           in->lv[0].file = vg_strdup(fs); /* for gzip salvage; NULL only loses that */
+        if (streamed && archive_format(a) == ARCHIVE_FORMAT_ZIP && archive_filter_count(a) == 1)
+          in->lv[0].zi = vg_zip_inflate_open(fs); /* NULL: libarchive inflates */
         return 0;
       }
       rr = oom(in, e);

@@ -146,8 +146,9 @@ static int no_entries(struct archive *a, int r) {
  * still set (for its error) and *open_err set to archive_errno. Standard
  * input cannot be reopened: it gets one try. */
 int vg_input_open(struct archive **pa, const char *fs, const void *mem, size_t len,
-                  struct archive_entry **ae, int *open_err) {
+                  struct archive_entry **ae, int *open_err, int *streamed) {
   int mode = OPEN_ALL, zip_stream = fs && zip_entries(fs) > ZIP_STREAM_ENTRIES;
+  if (streamed) *streamed = zip_stream;
   for (;;) {
     int r = open_reader(pa, mode, zip_stream, fs, mem, len);
     if (!*pa) return ARCHIVE_FATAL - 1;

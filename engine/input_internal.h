@@ -20,9 +20,10 @@
  * into *ae. *pa gets the reader (NULL when out of memory), which the caller
  * frees. Returns the first header's status; when the open itself failed,
  * ARCHIVE_FATAL - 1, with *pa set (for archive_error_string) and *open_err
- * set to archive_errno. */
+ * set to archive_errno. *zip_stream (NULL: not wanted) tells whether a zip
+ * is read with libarchive's streamable reader (see input_detect.c). */
 int vg_input_open(struct archive **pa, const char *fs, const void *mem, size_t len,
-                  struct archive_entry **ae, int *open_err);
+                  struct archive_entry **ae, int *open_err, int *zip_stream);
 /* Whether a failed open's errno is the system's (missing, unreadable)
  * rather than the bytes' (a bad compressed stream). */
 int vg_input_system_error(int err);

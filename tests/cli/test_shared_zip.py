@@ -2,6 +2,7 @@
 (inflating only its own), and the output is still the one -j 1 gives:
 documents, errors and skips, in entry order, each reported once."""
 import io
+import json
 import os
 import sys
 import zipfile
@@ -136,6 +137,44 @@ def test_a_zip_of_many_entries_is_read_as_a_stream():
             eq(got[1], want[1], "%s -j %s: skips" % (src, j))
             check(got[0] == want[0], "%s -j %s: the tar's documents, in order" % (src, j),
                   [a for a, b in zip(got[0], want[0]) if a != b][:3])
+
+
+def test_a_streamed_zip_leaves_what_is_not_plain_to_libarchive():
+    """In a zip read as a stream, vigie inflates plain deflated entries
+    itself (libdeflate) and leaves the rest to libarchive: stored entries
+    are read, an entry whose CRC does not match is reported damaged (not
+    taken as it inflates), an entry past --max-ratio is skipped with the
+    ratio; the rest is read."""
+    d = tmp()
+    n = 10020
+    path = os.path.join(d, "big.zip")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in range(n):
+            if i == n - 2:  # late, where the archive as a whole expands little
+                z.writestr("zeros.txt", "0" * (2 << 20))                     # ratio ~1000
+            elif i % 500 == 7:
+                z.writestr("s%05d.txt" % i, "Stored %d." % i, zipfile.ZIP_STORED)
+            else:
+                z.writestr("t%05d.txt" % i, "Tract %d: la badgeuse.\n" % i)
+        bad = z.getinfo("t00009.txt").header_offset
+    data = bytearray(open(path, "rb").read())
+    data[bad + 14] ^= 0xFF                    # the CRC-32 of t00009.txt's local header
+    write(os.path.join(d, "big.zip"), bytes(data))
+    write(os.path.join(d, "p.lua"), "return { stages = { function() end } }")
+    for j in ("1", "2"):
+        r = vigie("run", "p.lua", "big.zip", "-j", j, "--errors", "e.jsonl", cwd=d)
+        eq(r.code, 1, "the damaged entry fails the run", r)
+        names = [x["id"].split("!", 1)[1] for x in r.docs]
+        eq(len(names), n - 2, "every entry but the one skipped and the damaged one")
+        check("t00009.txt" not in names and "zeros.txt" not in names, "neither is a document")
+        check("s00007.txt" in names and "s09507.txt" in names, "stored entries read")
+        eq(r.docs[names.index("s00507.txt")]["text"], "Stored 507.", "a stored entry's text")
+        eq(r.docs[names.index("t09999.txt")]["text"], "Tract 9999: la badgeuse.\n", "the last entry")
+        errs = open(os.path.join(d, "e.jsonl")).read()
+        check("(t00009.txt): ZIP bad CRC" in errs, "the bad CRC is told", errs)
+        check('zeros.txt","kind":"skipped","stage":"input","reason":"entry expands' in errs and
+              "--max-ratio" in errs, "the entry's ratio is told", errs)
+        eq(names[-1], "t%05d.txt" % (n - 1), "the entry after it is read")
 
 
 main()
