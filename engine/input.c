@@ -1221,6 +1221,7 @@ int vg_input_next(vg_input *in, vg_entry *e) {
     else return 0;
     if (r) {
       in->nentries++;
+      e->ends = in->nlv && in->lv[0].closing;
       return 1;
     }
   }

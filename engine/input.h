@@ -68,6 +68,8 @@ typedef struct vg_entry {
                                 0 when unknown) */
   int64_t mtime;             /* seconds since the epoch, 0 when unknown */
   int has_mtime;
+  int ends;                  /* the top-level archive ends with this entry (its
+                                ratio, damage): none of its later entries follows */
   const char *skip;   /* SKIP: a short key: "link", "device", "too_large",
                          "ratio", "too_deep", "format" (--formats), and the
                          extractors' "encrypted", "no_text", "timeout";

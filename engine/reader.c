@@ -447,6 +447,7 @@ static int next_frame(vg_reader *r, vg_entry *e) {
   e->pos = h.pos;
   e->mtime = h.mtime;
   e->has_mtime = h.has_mtime;
+  e->ends = h.ends;
   if (e->kind == VG_ENTRY_DOC) {
     e->meta = h.nmeta ? end : NULL;
     e->meta_len = h.nmeta;

@@ -79,6 +79,7 @@ static int send_entry(const vg_entry *e, vg_buf *strs) {
   h.magic = VG_PROTO_MAGIC;
   h.kind = (uint8_t)e->kind;
   h.has_mtime = (uint8_t)(e->has_mtime != 0);
+  h.ends = (uint8_t)(e->ends != 0);
   h.top = (uint64_t)e->top;
   h.mtime = e->mtime;
   h.size = e->kind == VG_ENTRY_DOC ? (uint64_t)e->size : 0;

@@ -43,6 +43,7 @@ typedef struct vg_proto_hdr {
   uint32_t magic;
   uint8_t kind;      /* vg_entry_kind, or VG_PROTO_HELLO / VG_PROTO_END */
   uint8_t has_mtime;
+  uint8_t ends;      /* vg_entry's ends */
   uint16_t null;     /* bit i: string i is NULL */
   uint32_t nstr;     /* bytes of the six strings, NULs included */
   uint32_t nmeta;    /* bytes of metadata */

@@ -510,6 +510,7 @@ typedef struct item {
   int oom;          /* the worker ran out of memory on it */
   int unstarted;    /* an interrupt came before a worker took it: dropped
                        unread, like what the reader had not read yet */
+  int ends;         /* vg_entry's ends */
   result *res;
   size_t nres, capres;
   char werr[VG_ERRLEN]; /* a worker that cannot go on */
@@ -554,6 +555,7 @@ static item *item_from_entry(const vg_entry *e) {
   it->raw = e->raw;
   it->mtime = e->mtime;
   it->has_mtime = e->has_mtime;
+  it->ends = e->ends;
   if (e->format) it->format = vg_format_static(e->format);
   if (e->kind == VG_ENTRY_DOC) {
     it->data = malloc(e->size ? e->size : 1);
@@ -865,13 +867,16 @@ static uint64_t read_shared(vigie_run *r, const char *path, uint64_t base, uint6
     }
     for (size_t w = started; w < r->jobs; w++) vg_merge_close(m, w);
     item *it;
+    int ended = 0; /* an entry ended the archive: what other readers read past it is dropped,
+                      as one reader would not have read it */
     while ((it = vg_merge_take(m))) {
-      if (r->limit && taken >= r->limit) { /* past --limit: read, not counted */
+      if (ended || (r->limit && taken >= r->limit)) { /* past --limit: read, not counted */
         item_free(it);
         vg_merge_cancel(m);
         continue;
       }
       if (it->kind != VG_ENTRY_ERROR) taken++;
+      ended = it->ends;
       done(r, it);
       if (atomic_load(&r->aborted) || vg_stop_requested) vg_merge_cancel(m);
     }

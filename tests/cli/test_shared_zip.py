@@ -62,6 +62,28 @@ def test_every_jobs_count_gives_the_same_run():
         eq(runs[k][2], runs[0][2], "counts, -j %d vs -j 1" % (k + 1))
 
 
+def test_an_entry_that_ends_the_archive_ends_it_for_every_reader():
+    """When an entry ends the archive (here the archive as a whole expands
+    past --max-ratio at its fifth entry), what the other readers read past
+    it is dropped: every -j gives what one reader gives."""
+    d = tmp()
+    path = os.path.join(d, "z.zip")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in range(60):
+            z.writestr("t%02d.txt" % i, "0" * (2 << 20) if i == 5 else "Tract %d." % i)
+    write(os.path.join(d, "p.lua"), "return { stages = { function() end } }")
+    runs = []
+    for j in ("1", "2", "3"):
+        r = vigie("run", "p.lua", "z.zip", "-j", j, "--errors", "e%s.jsonl" % j, cwd=d)
+        eq(r.code, 0, "exit", r)
+        runs.append((r.out, open(os.path.join(d, "e%s.jsonl" % j)).read()))
+    eq([x["id"] for x in vigie("run", "p.lua", "z.zip", "-j", "1", cwd=d).docs],
+       ["z.zip!t%02d.txt" % i for i in range(5)], "the entries before it")
+    check("the rest of it is not read" in runs[0][1], "told", runs[0][1])
+    for k in (1, 2):
+        eq(runs[k], runs[0], "-j %d vs -j 1" % (k + 1))
+
+
 def test_limit_and_a_missing_zip_with_several_jobs():
     d = tmp()
     make(d)
