@@ -792,6 +792,7 @@ typedef struct share {
   uint64_t base;  /* bytes of the inputs before this one (progress) */
   size_t w;
   size_t inputs, entries;
+  size_t unput; /* entries read, then not put: the merge was cancelled */
 } share;
 
 /* A worker thread: reads its entries, runs them through the stages, and
@@ -829,6 +830,7 @@ static void *share_main(void *arg) {
     last = (uint64_t)e.top;
     if (vg_merge_put(sh->m, sh->w, (uint64_t)e.top << 24 | rank, it, bytes)) {
       item_free(it);
+      sh->unput++;
       break;
     }
   }
@@ -862,17 +864,18 @@ static uint64_t read_shared(vigie_run *r, const char *path, uint64_t base, uint6
   size_t started = 0;
   if (m && sh && t) {
     for (; started < r->jobs; started++) {
-      sh[started] = (share){r, m, path, base, started, 0, 0};
+      sh[started] = (share){r, m, path, base, started, 0, 0, 0};
       if (pthread_create(&t[started], NULL, share_main, &sh[started])) break;
     }
     for (size_t w = started; w < r->jobs; w++) vg_merge_close(m, w);
     item *it;
-    int ended = 0; /* an entry ended the archive: what other readers read past it is dropped,
-                      as one reader would not have read it */
+    int ended = 0;     /* an entry ended the archive: what other readers read past it */
+    size_t past = 0;   /* is dropped (past of them), as one reader would not have read it */
     while ((it = vg_merge_take(m))) {
       if (ended || (r->limit && taken >= r->limit)) { /* past --limit: read, not counted */
         item_free(it);
         vg_merge_cancel(m);
+        past += ended;
         continue;
       }
       if (it->kind != VG_ENTRY_ERROR) taken++;
@@ -881,10 +884,12 @@ static uint64_t read_shared(vigie_run *r, const char *path, uint64_t base, uint6
       if (atomic_load(&r->aborted) || vg_stop_requested) vg_merge_cancel(m);
     }
     for (size_t w = 0; w < started; w++) pthread_join(t[w], NULL);
+    for (size_t w = 0; ended && w < started; w++) past += sh[w].unput;
+    for (size_t w = 0; w < started; w++) r->read_entries += sh[w].entries;
+    r->read_entries -= past; /* the readers counted them */
   }
   if (started < r->jobs) abort_run(r, "%s%s", "cannot start the worker threads", "");
   r->read_inputs += started ? sh[0].inputs : 0;
-  for (size_t w = 0; w < started; w++) r->read_entries += sh[w].entries;
   vg_merge_free(m);
   free(sh);
   free(t);

@@ -74,9 +74,12 @@ def test_an_entry_that_ends_the_archive_ends_it_for_every_reader():
     write(os.path.join(d, "p.lua"), "return { stages = { function() end } }")
     runs = []
     for j in ("1", "2", "3"):
-        r = vigie("run", "p.lua", "z.zip", "-j", j, "--errors", "e%s.jsonl" % j, cwd=d)
+        r = vigie("run", "p.lua", "z.zip", "-j", j, "--errors", "e%s.jsonl" % j, "--stats", "s.json", cwd=d)
         eq(r.code, 0, "exit", r)
         runs.append((r.out, open(os.path.join(d, "e%s.jsonl" % j)).read()))
+        st = json.load(open(os.path.join(d, "s.json")))
+        eq(st["entries"], st["kept"] + st["dropped"] + st["failed"] + st["skipped"] + st["input_errors"],
+           "-j %s: the entries dropped past the end are not counted" % j, st)
     eq([x["id"] for x in vigie("run", "p.lua", "z.zip", "-j", "1", cwd=d).docs],
        ["z.zip!t%02d.txt" % i for i in range(5)], "the entries before it")
     check("the rest of it is not read" in runs[0][1], "told", runs[0][1])
