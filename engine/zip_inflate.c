@@ -61,6 +61,7 @@ static int read_at(int fd, void *p, size_t n, int64_t off) {
 int vg_zip_inflate_read(vg_zip_inflate *z, int64_t pos, const char *name, uint64_t size,
                         uint64_t max, double max_ratio, uint64_t floor, vg_buf *out) {
   unsigned char h[LOCAL_HEADER];
+  if (!name) return 0;
   size_t nlen = strlen(name);
   if (pos < 0 || size > max || !read_at(z->fd, h, sizeof h, pos) || memcmp(h, "PK\3\4", 4))
     return 0;
