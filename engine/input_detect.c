@@ -21,12 +21,6 @@
  * zip_entries). */
 #define ZIP_STREAM_ENTRIES 10000
 
-static uint64_t le(const unsigned char *p, int n) {
-  uint64_t v = 0;
-  while (n--) v = v << 8 | p[n];
-  return v;
-}
-
 /* The number of entries the end of central directory record of the file fs
  * announces, when fs starts with a zip's local file header; 0 otherwise.
  * libarchive's seekable zip reader keeps the whole central directory
@@ -51,11 +45,11 @@ static uint64_t zip_entries(const char *fs) {
     if (pread(fd, b, len, st.st_size - (off_t)len) == (ssize_t)len)
       for (size_t i = len - 22 + 1; i-- > 0;) { /* the record, from the end */
         if (memcmp(b + i, "PK\5\6", 4)) continue;
-        n = le(b + i + 10, 2);
+        n = vg_le(b + i + 10, 2);
         if (n == 0xFFFF && i >= 20 && !memcmp(b + i - 20, "PK\6\7", 4) && /* zip64 */
-            pread(fd, z, sizeof z, (off_t)le(b + i - 12, 8)) == (ssize_t)sizeof z &&
+            pread(fd, z, sizeof z, (off_t)vg_le(b + i - 12, 8)) == (ssize_t)sizeof z &&
             !memcmp(z, "PK\6\6", 4))
-          n = le(z + 32, 8);
+          n = vg_le(z + 32, 8);
         break;
       }
   }

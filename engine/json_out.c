@@ -7,24 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ONES8 0x0101010101010101ULL
-#define HIGH8 0x8080808080808080ULL
-/* Some byte of v is below c (c <= 0x80; exact for bytes below 0x80, and a
- * byte of 0x80 or more never counts). */
-#define HASLESS8(v, c) (((v) - ONES8 * (c)) & ~(v) & HIGH8)
-#define HASZERO8(v) HASLESS8(v, 1)
-
 /* Appends the string literal s. */
 #define LIT(b, s) vg_buf_append(b, s, sizeof s - 1)
 
 /* The length of the prefix of s[0..n) made of 8-byte blocks that need no
  * escaping (no control character, no '"', no '\\'). */
-static size_t plain8(const char *s, size_t n) {
+static size_t unescaped8(const char *s, size_t n) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    uint64_t v;
-    memcpy(&v, s + i, 8);
-    if (HASLESS8(v, 0x20) || HASZERO8(v ^ (ONES8 * '"')) || HASZERO8(v ^ (ONES8 * '\\'))) break;
+    uint64_t v = vg_load8(s + i);
+    if (VG_HASLESS8(v, 0x20) || VG_HASZERO8(v ^ (VG_ONES8 * '"')) ||
+        VG_HASZERO8(v ^ (VG_ONES8 * '\\')))
+      break;
   }
   return i;
 }
@@ -34,7 +28,7 @@ int vg_json_str(vg_buf *b, const char *s, size_t n) {
   if (vg_buf_reserve(b, n + 2)) return -1;
   b->data[b->len++] = '"';
   size_t run = 0; /* start of the pending run of plain bytes */
-  for (size_t i = 0; (i += plain8(s + i, n - i)) < n; i++) {
+  for (size_t i = 0; (i += unescaped8(s + i, n - i)) < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     if (vg_buf_append(b, s + run, i - run)) return -1;

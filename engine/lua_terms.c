@@ -323,10 +323,8 @@ static int terms_find(lua_State *L) {
   return 1;
 }
 
-/* Starts the pool's own scanner over the text at index 2. */
-static vg_terms_scan *own_scan(lua_State *L, terms_box *tb) {
-  size_t n;
-  const char *s = check_text(L, 2, &n);
+/* Starts the pool's own scanner over s[0..n) (valid UTF-8). */
+static vg_terms_scan *own_scan(lua_State *L, terms_box *tb, const char *s, size_t n) {
   terms_pool *p = POOL(L);
   if (!p->own && !(p->own = vg_terms_scan_new())) luaL_error(L, "not enough memory");
   vg_terms_scan_start(p->own, tb->m, s, n);
@@ -336,7 +334,9 @@ static vg_terms_scan *own_scan(lua_State *L, terms_box *tb) {
 /* m:count(text): the number of matches find would give. */
 static int terms_count(lua_State *L) {
   terms_box *tb = check_live(L, 1);
-  vg_terms_scan *sc = own_scan(L, tb);
+  size_t n;
+  const char *s = check_text(L, 2, &n);
+  vg_terms_scan *sc = own_scan(L, tb, s, n);
   vg_terms_match mt;
   lua_Integer count = 0;
   for (;;) {
@@ -400,14 +400,12 @@ static int terms_flag(lua_State *L) {
   lua_getiuservalue(L, 1, 1); /* m doc opts terms */
   vg_lstate *st = vg_lstate_get(L);
   const char *stage = st && st->stage ? st->stage : "";
-  terms_pool *p = POOL(L);
-  if (!p->own && !(p->own = vg_terms_scan_new())) return luaL_error(L, "not enough memory");
-  vg_terms_scan_start(p->own, tb->m, d->text.data, d->text.len);
+  vg_terms_scan *sc = own_scan(L, tb, d->text.data, d->text.len);
   vg_terms_match mt;
   lua_Integer count = 0;
   char err[VG_ERRLEN];
   for (;;) {
-    int r = vg_terms_scan_next(p->own, &mt);
+    int r = vg_terms_scan_next(sc, &mt);
     if (r == VG_TERMS_FOUND) {
       const char *lab = label;
       if (!lab) {
@@ -434,7 +432,9 @@ static int terms_flag(lua_State *L) {
 /* m:any(text): true when find would give at least one match. */
 static int terms_any(lua_State *L) {
   terms_box *tb = check_live(L, 1);
-  vg_terms_scan *sc = own_scan(L, tb);
+  size_t n;
+  const char *s = check_text(L, 2, &n);
+  vg_terms_scan *sc = own_scan(L, tb, s, n);
   vg_terms_match mt;
   for (;;) {
     int r = vg_terms_scan_next(sc, &mt);

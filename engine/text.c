@@ -22,37 +22,23 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#define HIGH8 0x8080808080808080ULL
-#define ONES8 0x0101010101010101ULL
-/* Nonzero when some byte of v is zero. */
-#define HASZERO8(v) (((v)-ONES8) & ~(v)&HIGH8)
 
 static const char REPL[3] = {'\xEF', '\xBF', '\xBD'}; /* U+FFFD */
-
-static uint64_t load8(const unsigned char *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
 
 /* Length of the run of ASCII bytes at the start of p[0..n). */
 static size_t ascii_run(const unsigned char *p, size_t n) {
   size_t i = 0;
-  while (i + 8 <= n && !(load8(p + i) & HIGH8)) i += 8;
+  while (i + 8 <= n && !(vg_load8(p + i) & VG_HIGH8)) i += 8;
   while (i < n && p[i] < 0x80) i++;
   return i;
 }
 
-/* Copies to d the longest prefix of p[0..n) made of 8-byte blocks of ASCII
- * with no CR in them; returns its length (a multiple of 8, maybe 0). */
-static size_t copy_plain8(const unsigned char *p, size_t n, char *d) {
+/* The length of the longest prefix of p[0..n) made of 8-byte blocks of
+ * ASCII with no CR in them (a multiple of 8, maybe 0). */
+static size_t plain8(const unsigned char *p, size_t n) {
   size_t i = 0;
-  while (i + 8 <= n) {
-    uint64_t v = load8(p + i);
-    if ((v & HIGH8) || HASZERO8(v ^ (ONES8 * '\r'))) break;
-    memcpy(d + i, p + i, 8);
-    i += 8;
-  }
+  for (uint64_t v; i + 8 <= n; i += 8)
+    if (((v = vg_load8(p + i)) & VG_HIGH8) || VG_HASZERO8(v ^ (VG_ONES8 * '\r'))) break;
   return i;
 }
 
@@ -169,7 +155,8 @@ static int utf8_decode(const unsigned char *p, size_t n, vg_buf *out, int repl,
   char *d = out->data;
   size_t o = out->len, i = 0;
   while (i < n) {
-    size_t k = copy_plain8(p + i, n - i, d + o);
+    size_t k = plain8(p + i, n - i);
+    memcpy(d + o, p + i, k);
     i += k;
     o += k;
     if (i == n) break;
@@ -218,7 +205,8 @@ static int cp1252_decode(const unsigned char *p, size_t n, vg_buf *out,
   char *d = out->data;
   size_t o = out->len, i = 0;
   while (i < n) {
-    size_t k = copy_plain8(p + i, n - i, d + o);
+    size_t k = plain8(p + i, n - i);
+    memcpy(d + o, p + i, k);
     i += k;
     o += k;
     if (i == n) break;
@@ -455,33 +443,18 @@ static int nfc_quick(const unsigned char *s, size_t n) {
 int vg_text_ready(const unsigned char *s, size_t n, vg_norm form) {
   if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) return 0; /* a BOM to strip */
   if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) return 0;
-  if (form == VG_NORM_NFC) pthread_once(&nfc_once, nfc_build);
-  for (size_t i = 0; i < n;) {
-    while (i + 8 <= n) { /* ASCII without CR, 8 bytes at a time */
-      uint64_t v = load8(s + i);
-      if ((v & HIGH8) || HASZERO8(v ^ (ONES8 * '\r'))) break;
-      i += 8;
-    }
-    if (i == n) break;
+  int ascii = 1;
+  for (size_t i = 0; (i += plain8(s + i, n - i)) < n;) { /* valid UTF-8 without CR */
     if (s[i] < 0x80) {
       if (s[i++] == '\r') return 0;
       continue;
     }
     int ok;
-    size_t k = utf8_next(s + i, n - i, &ok);
+    i += utf8_next(s + i, n - i, &ok);
     if (!ok) return 0;
-    if (form == VG_NORM_NFC) { /* as nfc_quick: beyond the BMP, utf8proc decides */
-      if (k == 4) return 0;
-      uint32_t cp = k == 2 ? (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F)
-                           : (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 |
-                                 (s[i + 2] & 0x3F);
-      if (!(nfc_stable[cp >> 3] >> (cp & 7) & 1)) return 0;
-    } else if (form != VG_NORM_NONE) {
-      return 0;
-    }
-    i += k;
+    ascii = 0;
   }
-  return 1;
+  return ascii || form == VG_NORM_NONE || (form == VG_NORM_NFC && nfc_quick(s, n));
 }
 
 /* Maps valid UTF-8 s[0..n) into out (reset first) in pieces, so the code

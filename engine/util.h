@@ -56,4 +56,24 @@ const char *vg_human_bytes(uint64_t n, char out[32]);
 /* Seconds on a monotonic clock. */
 double vg_now(void);
 
+/* Bytes, 8 at a time: VG_LOAD8 reads 8 bytes at p (any alignment);
+ * VG_HASLESS8(v, c) is nonzero when some byte of v is below c (c <= 0x80;
+ * a byte of 0x80 or more never counts), VG_HASZERO8(v) when one is zero. */
+#define VG_ONES8 0x0101010101010101ULL
+#define VG_HIGH8 0x8080808080808080ULL
+#define VG_HASLESS8(v, c) (((v) - VG_ONES8 * (c)) & ~(v) & VG_HIGH8)
+#define VG_HASZERO8(v) VG_HASLESS8(v, 1)
+static inline uint64_t vg_load8(const void *p) {
+  uint64_t v;
+  __builtin_memcpy(&v, p, 8);
+  return v;
+}
+
+/* The n-byte (at most 8) little-endian number at p: zip headers. */
+static inline uint64_t vg_le(const unsigned char *p, int n) {
+  uint64_t v = 0;
+  while (n--) v = v << 8 | p[n];
+  return v;
+}
+
 #endif

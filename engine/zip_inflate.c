@@ -21,12 +21,6 @@ struct vg_zip_inflate {
   vg_buf in; /* the compressed bytes of the current entry */
 };
 
-static uint32_t le(const unsigned char *p, int n) {
-  uint32_t v = 0;
-  while (n--) v = v << 8 | p[n];
-  return v;
-}
-
 vg_zip_inflate *vg_zip_inflate_open(const char *path) {
   vg_zip_inflate *z = calloc(1, sizeof *z);
   if (!z) return NULL;
@@ -65,22 +59,22 @@ int vg_zip_inflate_read(vg_zip_inflate *z, int64_t pos, const char *name, uint64
   size_t nlen = strlen(name);
   if (pos < 0 || size > max || !read_at(z->fd, h, sizeof h, pos) || memcmp(h, "PK\3\4", 4))
     return 0;
-  uint32_t flags = le(h + 6, 2), method = le(h + 8, 2), crc = le(h + 14, 4);
-  uint32_t csize = le(h + 18, 4), usize = le(h + 22, 4);
-  uint32_t hn = le(h + 26, 2), he = le(h + 28, 2);
+  uint64_t flags = vg_le(h + 6, 2), method = vg_le(h + 8, 2), crc = vg_le(h + 14, 4);
+  uint64_t csize = vg_le(h + 18, 4), usize = vg_le(h + 22, 4);
+  uint64_t hn = vg_le(h + 26, 2), he = vg_le(h + 28, 2);
   if ((flags & 0x9) || method != 8 || usize != size || csize == 0xFFFFFFFFu ||
       usize == 0xFFFFFFFFu || hn != nlen || csize > size + size / 8 + SLACK)
     return 0;
   if (max_ratio > 0 && size > floor && (double)size > max_ratio * (double)csize) return 0;
-  vg_buf_reset(&z->in);
-  if (vg_buf_reserve(&z->in, csize > nlen ? csize : nlen)) return -1;
-  if (!read_at(z->fd, z->in.data, nlen, pos + LOCAL_HEADER) || memcmp(z->in.data, name, nlen))
+  vg_buf_reset(&z->in); /* the name, the extra field and the data, in one read */
+  if (vg_buf_reserve(&z->in, hn + he + csize)) return -1;
+  if (!read_at(z->fd, z->in.data, hn + he + csize, pos + LOCAL_HEADER) ||
+      memcmp(z->in.data, name, nlen))
     return 0;
-  if (!read_at(z->fd, z->in.data, csize, pos + LOCAL_HEADER + hn + he)) return 0;
   vg_buf_reset(out);
   if (vg_buf_reserve(out, size)) return -1;
   size_t got = 0;
-  if (libdeflate_deflate_decompress(z->d, z->in.data, csize, out->data, size, &got) !=
+  if (libdeflate_deflate_decompress(z->d, z->in.data + hn + he, csize, out->data, size, &got) !=
           LIBDEFLATE_SUCCESS ||
       got != size || libdeflate_crc32(0, out->data, size) != crc)
     return 0;
